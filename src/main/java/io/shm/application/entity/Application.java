@@ -1,0 +1,133 @@
+package io.shm.application.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** A self-hosted application whose instances report to this server, found by the slug of its name. */
+@Entity
+@Table(name = "application")
+@NamedQuery(name = Application.BY_SLUG, query = "SELECT a FROM Application a WHERE a.slug = :slug")
+@NamedQuery(name = Application.ALL, query = "SELECT a FROM Application a ORDER BY a.name")
+public class Application {
+
+    public static final String BY_SLUG = "Application.bySlug";
+    public static final String ALL = "Application.all";
+    public static final int NAME_MAX = 200;
+    public static final int SLUG_MAX = 100;
+
+    private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, unique = true, length = SLUG_MAX)
+    private String slug;
+
+    @Column(nullable = false, length = NAME_MAX)
+    private String name;
+
+    @Column(name = "github_url")
+    private String githubUrl;
+
+    @Column(name = "github_stars")
+    private Integer githubStars;
+
+    @Column(name = "logo_url")
+    private String logoUrl;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected Application() {
+        // for JPA
+    }
+
+    public Application(String name, Instant now) {
+        this.name = requireName(name);
+        this.slug = slugOf(name);
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    /**
+     * The slug of an application name, as SHM clients expect it: lower case, accents folded, every run
+     * of other characters one {@code -}, trimmed of dashes; {@code app} when nothing is left.
+     */
+    public static String slugOf(String name) {
+        String folded = COMBINING_MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("");
+        String slug = NOT_SLUG.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll("-");
+        slug = trimDashes(slug);
+        if (slug.length() > SLUG_MAX) {
+            slug = trimDashes(slug.substring(0, SLUG_MAX));
+        }
+        return slug.isEmpty() ? "app" : slug;
+    }
+
+    private static String trimDashes(String slug) {
+        int start = 0;
+        int end = slug.length();
+        while (start < end && slug.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && slug.charAt(end - 1) == '-') {
+            end--;
+        }
+        return slug.substring(start, end);
+    }
+
+    private static String requireName(String name) {
+        Objects.requireNonNull(name, "name");
+        String trimmed = name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > NAME_MAX) {
+            throw new IllegalArgumentException("application name must have 1 to " + NAME_MAX + " characters");
+        }
+        return trimmed;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public String getSlug() {
+        return slug;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getGithubUrl() {
+        return githubUrl;
+    }
+
+    public Integer getGithubStars() {
+        return githubStars;
+    }
+
+    public String getLogoUrl() {
+        return logoUrl;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+}

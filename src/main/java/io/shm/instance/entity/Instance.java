@@ -1,0 +1,192 @@
+package io.shm.instance.entity;
+
+import io.shm.application.entity.Application;
+import io.shm.persistence.control.MetricsJsonbConverter;
+import io.shm.persistence.entity.Metrics;
+import jakarta.persistence.AttributeOverride;
+import jakarta.persistence.AttributeOverrides;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One running copy of an application, known by the UUID and Ed25519 public key it made on first
+ * start. The key is trusted on first use and never changes afterwards.
+ */
+@Entity
+@Table(name = "instance")
+@NamedQuery(name = Instance.BY_INSTANCE_ID, query = "SELECT i FROM Instance i WHERE i.instanceId = :instanceId")
+public class Instance {
+
+    public static final String BY_INSTANCE_ID = "Instance.byInstanceId";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "instance_id", nullable = false, unique = true, updatable = false)
+    private UUID instanceId;
+
+    @Column(name = "public_key", nullable = false, updatable = false)
+    private byte[] publicKey;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "application_id", nullable = false)
+    private Application application;
+
+    @Embedded
+    private InstanceMetadata metadata;
+
+    @Embedded
+    @AttributeOverrides({
+        @AttributeOverride(name = "appVersion", column = @Column(name = "pending_app_version")),
+        @AttributeOverride(name = "deploymentMode", column = @Column(name = "pending_deployment_mode")),
+        @AttributeOverride(name = "environment", column = @Column(name = "pending_environment")),
+        @AttributeOverride(name = "osArch", column = @Column(name = "pending_os_arch"))
+    })
+    private InstanceMetadata pendingMetadata;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    private InstanceStatus status;
+
+    @Column(name = "first_seen", nullable = false)
+    private Instant firstSeen;
+
+    @Column(name = "last_seen", nullable = false)
+    private Instant lastSeen;
+
+    /** Client timestamp of the last accepted snapshot: a snapshot must be later than this. */
+    @Column(name = "last_snapshot_at")
+    private Instant lastSnapshotAt;
+
+    @Convert(converter = MetricsJsonbConverter.class)
+    @Column(nullable = false, columnDefinition = "jsonb")
+    private Metrics metrics;
+
+    @Column(name = "metrics_updated_at")
+    private Instant metricsUpdatedAt;
+
+    protected Instance() {
+        // for JPA
+    }
+
+    public Instance(UUID instanceId, byte[] publicKey, Application application, InstanceMetadata metadata, Instant now) {
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        if (publicKey == null || publicKey.length != 32) {
+            throw new IllegalArgumentException("an Ed25519 public key has 32 bytes");
+        }
+        this.publicKey = publicKey.clone();
+        this.application = Objects.requireNonNull(application, "application");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.status = InstanceStatus.PENDING;
+        this.firstSeen = now;
+        this.lastSeen = now;
+        this.metrics = Metrics.EMPTY;
+    }
+
+    public boolean hasPublicKey(byte[] candidate) {
+        return Arrays.equals(publicKey, candidate);
+    }
+
+    /**
+     * Metadata sent by an unsigned register. Anyone who knows an instance id can send one, so it is
+     * only held here until the instance proves itself with a signed activate.
+     */
+    public void proposeMetadata(InstanceMetadata proposed) {
+        pendingMetadata = proposed.equals(metadata) ? null : proposed;
+    }
+
+    /** A signed activate: the instance is who it says it is, so what it proposed takes effect. */
+    public void activate(Instant now) {
+        if (status == InstanceStatus.REVOKED) {
+            throw new IllegalStateException("a revoked instance cannot be activated");
+        }
+        if (pendingMetadata != null && pendingMetadata.isPresent()) {
+            metadata = pendingMetadata;
+        }
+        pendingMetadata = null;
+        status = InstanceStatus.ACTIVE;
+        seen(now);
+    }
+
+    public void revoke() {
+        status = InstanceStatus.REVOKED;
+    }
+
+    public void reactivate() {
+        if (status == InstanceStatus.REVOKED) {
+            status = InstanceStatus.ACTIVE;
+        }
+    }
+
+    public void seen(Instant now) {
+        if (lastSeen == null || now.isAfter(lastSeen)) {
+            lastSeen = now;
+        }
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public UUID getInstanceId() {
+        return instanceId;
+    }
+
+    public byte[] getPublicKey() {
+        return publicKey.clone();
+    }
+
+    public Application getApplication() {
+        return application;
+    }
+
+    public InstanceMetadata getMetadata() {
+        return metadata;
+    }
+
+    /** Metadata waiting for a signed activate, or null. */
+    public InstanceMetadata getPendingMetadata() {
+        return pendingMetadata != null && pendingMetadata.isPresent() ? pendingMetadata : null;
+    }
+
+    public InstanceStatus getStatus() {
+        return status;
+    }
+
+    public Instant getFirstSeen() {
+        return firstSeen;
+    }
+
+    public Instant getLastSeen() {
+        return lastSeen;
+    }
+
+    public Instant getLastSnapshotAt() {
+        return lastSnapshotAt;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    public Instant getMetricsUpdatedAt() {
+        return metricsUpdatedAt;
+    }
+}

@@ -1,0 +1,24 @@
+package io.shm.monitoring.boundary;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The SHM clients' liveness probe: public, never rate limited, and cheap. Readiness with a database
+ * round-trip is MicroProfile Health's job ({@code /health/ready}).
+ */
+@Path("v1/healthcheck")
+public class HealthcheckResource {
+
+    private static final JsonObject OK = Json.createObjectBuilder().add("status", "ok").build();
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject healthcheck() {
+        return OK;
+    }
+}

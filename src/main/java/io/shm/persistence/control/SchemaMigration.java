@@ -1,0 +1,108 @@
+package io.shm.persistence.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/**
+ * Brings the database schema up to date when the application is deployed, before any other bean
+ * touches the database (beans that need the schema at startup declare {@code @DependsOn}).
+ * Liquibase's lock table makes two nodes starting at once take turns.
+ *
+ * <p>The datasource is defined here, from MicroProfile Config ({@code SHM_DB_URL},
+ * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}); the pool validates each connection before handing
+ * it out, so the server recovers by itself after PostgreSQL restarts.
+ */
+@DataSourceDefinition(
+        name = SchemaMigration.DATASOURCE,
+        className = "org.postgresql.ds.PGSimpleDataSource",
+        url = "${MPCONFIG=shm.db.url}",
+        user = "${MPCONFIG=shm.db.user}",
+        password = "${MPCONFIG=shm.db.password}",
+        minPoolSize = 2,
+        maxPoolSize = 32,
+        maxIdleTime = 300,
+        properties = {
+            "fish.payara.is-connection-validation-required=true",
+            "fish.payara.connection-validation-method=custom-validation",
+            "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+            "fish.payara.fail-all-connections=true",
+            // Payara misreads an unset statement-cache-type (payara/Payara#6647); PostgreSQL's driver caches prepared statements itself.
+            "fish.payara.statement-cache-size=0",
+            "fish.payara.connection-creation-retry-attempts=3",
+            "fish.payara.connection-creation-retry-interval-in-seconds=1",
+            "fish.payara.max-wait-time-in-millis=10000",
+            "ApplicationName=shm-server",
+            "connectTimeout=5",
+            "socketTimeout=60"
+        })
+@Singleton
+@Startup
+@TransactionManagement(TransactionManagementType.BEAN)
+public class SchemaMigration {
+
+    public static final String DATASOURCE = "java:app/jdbc/shm";
+    static final String CHANGELOG = "liquibase/changelog.xml";
+
+    @Resource(lookup = DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    Logger log;
+
+    private volatile boolean applied;
+
+    @PostConstruct
+    void migrate() {
+        try (Connection connection = dataSource.getConnection()) {
+            update(connection);
+            applied = true;
+            log.info("Database schema is up to date");
+        } catch (SQLException | LiquibaseException e) {
+            throw new IllegalStateException("Database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** True once this deployment has brought the schema up to date. */
+    public boolean isApplied() {
+        return applied;
+    }
+
+    static void update(Connection connection) throws LiquibaseException {
+        Database database = DatabaseFactory.getInstance()
+                .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        Map<String, Object> scope = Map.of(
+                Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(SchemaMigration.class.getClassLoader()),
+                // No phoning home from a privacy-first server (and no network to do it on).
+                "liquibase.analytics.enabled", false);
+        try {
+            Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    .execute());
+        } catch (LiquibaseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LiquibaseException(e);
+        }
+    }
+}
