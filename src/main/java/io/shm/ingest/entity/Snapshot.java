@@ -6,21 +6,20 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.IdClass;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One accepted report of an instance. The table is partitioned by {@code received_at}, which is
- * therefore part of the key. Rows are written by the ingest path in one statement with the instance
- * update; this mapping serves reads and tests.
+ * One accepted report of an instance. In the database the key is ({@code id}, {@code received_at}),
+ * because the table is partitioned by time; {@code id} alone is unique (an identity column), which is
+ * all JPA needs.
  */
 @Entity
 @Table(name = "snapshot")
-@IdClass(Snapshot.Key.class)
 @NamedQuery(name = Snapshot.OF_INSTANCE,
         query = "SELECT s FROM Snapshot s WHERE s.instanceRef = :instanceRef ORDER BY s.receivedAt DESC")
 @NamedQuery(name = Snapshot.COUNT_OF_INSTANCE,
@@ -31,10 +30,9 @@ public class Snapshot {
     public static final String COUNT_OF_INSTANCE = "Snapshot.countOfInstance";
 
     @Id
-    @Column(name = "id", insertable = false, updatable = false)
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
 
-    @Id
     @Column(name = "received_at", nullable = false, updatable = false)
     private Instant receivedAt;
 
@@ -80,28 +78,4 @@ public class Snapshot {
         return metrics;
     }
 
-    /** Primary key of the partitioned table. */
-    public static class Key implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private Long id;
-        private Instant receivedAt;
-
-        public Key() {
-        }
-
-        public Key(Long id, Instant receivedAt) {
-            this.id = id;
-            this.receivedAt = receivedAt;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key that && Objects.equals(id, that.id) && Objects.equals(receivedAt, that.receivedAt);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(id, receivedAt);
-        }
-    }
 }
