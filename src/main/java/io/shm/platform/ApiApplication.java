@@ -15,6 +15,6 @@ public class ApiApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(HealthcheckResource.class);
+        return Set.of(HealthcheckResource.class, ProblemMapper.class);
     }
 }

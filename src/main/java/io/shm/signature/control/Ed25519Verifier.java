@@ -9,6 +9,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * hex, a key that is not a point) is a failed verification, never an exception: all of it comes
  * from the network. Stateless, hence safe to share between threads.
  */
+@jakarta.enterprise.context.Dependent
 public final class Ed25519Verifier {
 
     static {

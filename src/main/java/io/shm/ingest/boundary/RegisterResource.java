@@ -1,0 +1,75 @@
+package io.shm.ingest.boundary;
+
+import io.shm.application.entity.Application;
+import io.shm.ingest.control.IngestLimits;
+import io.shm.ingest.control.IngestRequest;
+import io.shm.ingest.control.IngestStats;
+import io.shm.ingest.control.Registration;
+import io.shm.instance.entity.Instance;
+import io.shm.instance.entity.InstanceMetadata;
+import io.shm.platform.Refusal;
+import io.shm.platform.RefusedException;
+import io.shm.ratelimit.control.RateLimited;
+import io.shm.ratelimit.control.RateLimiter;
+import io.shm.signature.control.PublicKeys;
+import io.shm.signature.control.SignatureInterceptor;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** {@code POST /v1/register}: unsigned; 201 for a new instance, 200 for a known one with the same key. */
+@Path("register")
+@RequestScoped
+public class RegisterResource {
+
+    @Inject
+    IngestRequest request;
+
+    @Inject
+    IngestLimits limits;
+
+    @Inject
+    Registration registration;
+
+    @Inject
+    IngestStats stats;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @RateLimited(RateLimiter.Scope.REGISTER)
+    public Response register() {
+        JsonObject body = limits.parseObject(request.body());
+        UUID instanceId = SignatureInterceptor.parseUuid(IngestLimits.requiredString(body, "instance_id", 36));
+        if (instanceId == null) {
+            throw new RefusedException(Refusal.MALFORMED_FIELD, "instance_id must be a UUID");
+        }
+        byte[] publicKey = PublicKeys.parse(IngestLimits.requiredString(body, "public_key", 64))
+                .orElseThrow(() -> new RefusedException(Refusal.INVALID_PUBLIC_KEY));
+        String appName = IngestLimits.requiredString(body, "app_name", Application.NAME_MAX);
+        InstanceMetadata metadata = new InstanceMetadata(
+                IngestLimits.requiredString(body, "app_version", InstanceMetadata.FIELD_MAX),
+                IngestLimits.optionalString(body, "deployment_mode", InstanceMetadata.FIELD_MAX),
+                IngestLimits.optionalString(body, "environment", InstanceMetadata.FIELD_MAX),
+                IngestLimits.optionalString(body, "os_arch", InstanceMetadata.FIELD_MAX));
+
+        Registration.Result result = registration.register(instanceId, publicKey, appName, metadata);
+
+        stats.accepted(result.created() ? IngestStats.Accepted.REGISTER_NEW : IngestStats.Accepted.REGISTER_KNOWN);
+        Instance instance = result.instance();
+        JsonObject answer = Json.createObjectBuilder()
+                .add("status", instance.getStatus().name().toLowerCase(java.util.Locale.ROOT))
+                .add("instance_id", instance.getInstanceId().toString())
+                .add("message", result.created() ? "Instance registered"
+                        : instance.getPendingMetadata() != null ? "Metadata changes take effect at the next signed activate"
+                        : "Instance already registered")
+                .build();
+        return Response.status(result.created() ? Response.Status.CREATED : Response.Status.OK).entity(answer).build();
+    }
+}

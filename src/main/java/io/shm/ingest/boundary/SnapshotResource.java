@@ -1,0 +1,106 @@
+package io.shm.ingest.boundary;
+
+import io.shm.ingest.control.IngestLimits;
+import io.shm.ingest.control.IngestRequest;
+import io.shm.ingest.control.IngestStats;
+import io.shm.ingest.control.SnapshotStore;
+import io.shm.platform.Refusal;
+import io.shm.platform.RefusedException;
+import io.shm.ratelimit.control.RateLimiter;
+import io.shm.signature.control.SignatureInterceptor;
+import io.shm.signature.control.SignedRequest;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed. The body must name the
+ * signer, be later than the instance's last accepted snapshot and not be from the future.
+ */
+@Path("snapshot")
+@RequestScoped
+public class SnapshotResource {
+
+    private static final JsonObject RECEIVED = Json.createObjectBuilder()
+            .add("status", "ok").add("message", "Snapshot received").build();
+
+    @Inject
+    IngestRequest request;
+
+    @Inject
+    IngestLimits limits;
+
+    @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    SnapshotStore store;
+
+    @Inject
+    IngestStats stats;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "shm.ingest.clock-skew-seconds", defaultValue = "300")
+    long clockSkewSeconds;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @SignedRequest
+    public Response snapshot() throws SQLException {
+        IngestRequest.SignedInstance signer = request.signer();
+        // Counted only once the signature is verified: nobody can use up another instance's allowance.
+        rateLimiter.acquire(RateLimiter.Scope.SNAPSHOT, signer.instanceId().toString());
+
+        JsonObject body = limits.parseObject(request.body());
+        UUID claimed = SignatureInterceptor.parseUuid(IngestLimits.requiredString(body, "instance_id", 36));
+        if (claimed == null) {
+            throw new RefusedException(Refusal.MALFORMED_FIELD, "instance_id must be a UUID");
+        }
+        if (!claimed.equals(signer.instanceId())) {
+            throw new RefusedException(Refusal.INSTANCE_MISMATCH);
+        }
+        Instant timestamp = parseTimestamp(IngestLimits.requiredString(body, "timestamp", 64));
+        JsonValue metrics = body.get("metrics");
+        if (metrics == null || metrics.getValueType() == JsonValue.ValueType.NULL) {
+            throw new RefusedException(Refusal.MISSING_FIELD, "metrics");
+        }
+        if (metrics.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new RefusedException(Refusal.MALFORMED_FIELD, "metrics must be a JSON object");
+        }
+        limits.checkMetrics(metrics.asJsonObject());
+
+        Instant now = clock.instant();
+        if (timestamp.isAfter(now.plus(Duration.ofSeconds(clockSkewSeconds)))) {
+            throw new RefusedException(Refusal.FUTURE_SNAPSHOT, "allowed clock skew: " + clockSkewSeconds + " s");
+        }
+        store.store(signer, now, timestamp, metrics.asJsonObject());
+        stats.accepted(IngestStats.Accepted.SNAPSHOT);
+        return Response.accepted(RECEIVED).build();
+    }
+
+    private static Instant parseTimestamp(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new RefusedException(Refusal.MALFORMED_FIELD, "timestamp must be ISO-8601 with a zone offset");
+        }
+    }
+}
