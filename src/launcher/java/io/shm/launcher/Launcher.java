@@ -101,8 +101,6 @@ public final class Launcher {
                 throw new IOException(required + " is missing: build with 'mvn package' first");
             }
         }
-        Path root = settings.dataDirectory().resolve("payara");
-        Files.createDirectories(root);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.javaOptions());
@@ -110,7 +108,6 @@ public final class Launcher {
                 "--deploy", war.toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(settings.httpPort()),
-                "--rootdir", root.toString(),
                 "--nocluster"));
         command.addAll(settings.payaraOptions());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();

@@ -1,0 +1,140 @@
+package io.shm.ratelimit.control;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.shm.platform.Refusal;
+import io.shm.platform.RefusedException;
+import io.shm.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.eclipse.microprofile.config.spi.Converter;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    private RateLimiter limiter(Map<String, String> settings) {
+        RateLimiter limiter = new RateLimiter();
+        limiter.clock = clock;
+        limiter.config = new MapConfig(settings);
+        limiter.configure();
+        return limiter;
+    }
+
+    @Test
+    void registerAllowsABurstOfTwoThenOneEveryTwelveSeconds() {
+        RateLimiter limiter = limiter(Map.of());
+        limiter.acquire(RateLimiter.Scope.REGISTER, "a");
+        limiter.acquire(RateLimiter.Scope.REGISTER, "a");
+
+        RefusedException refused = assertThrows(RefusedException.class, () -> limiter.acquire(RateLimiter.Scope.REGISTER, "a"));
+
+        assertEquals(Refusal.RATE_LIMITED, refused.refusal());
+        assertEquals("12", refused.headers().get("Retry-After"));
+        assertEquals("5", refused.headers().get("X-RateLimit-Limit"));
+        assertEquals("0", refused.headers().get("X-RateLimit-Remaining"));
+        assertEquals(Long.toString(clock.instant().getEpochSecond() + 12), refused.headers().get("X-RateLimit-Reset"));
+        assertDoesNotThrow(() -> limiter.acquire(RateLimiter.Scope.REGISTER, "b"), "another key has its own bucket");
+
+        clock.advance(Duration.ofSeconds(12));
+        assertDoesNotThrow(() -> limiter.acquire(RateLimiter.Scope.REGISTER, "a"));
+        assertThrows(RefusedException.class, () -> limiter.acquire(RateLimiter.Scope.REGISTER, "a"));
+        assertEquals(2, limiter.refusals(RateLimiter.Scope.REGISTER));
+    }
+
+    @Test
+    void snapshotsAreOnePerMinuteAfterABurstOfTwo() {
+        RateLimiter limiter = limiter(Map.of());
+        limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        clock.advance(Duration.ofSeconds(30));
+
+        RefusedException refused = assertThrows(RefusedException.class, () -> limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+
+        assertEquals("30", refused.headers().get("Retry-After"));
+    }
+
+    @Test
+    void limitsComeFromConfigurationAndCanBeSwitchedOff() {
+        RateLimiter configured = limiter(Map.of("shm.ratelimit.register.per-minute", "60", "shm.ratelimit.register.burst", "1"));
+        configured.acquire(RateLimiter.Scope.REGISTER, "a");
+        RefusedException refused = assertThrows(RefusedException.class, () -> configured.acquire(RateLimiter.Scope.REGISTER, "a"));
+        assertEquals("1", refused.headers().get("Retry-After"));
+
+        RateLimiter off = limiter(Map.of("shm.ratelimit.enabled", "false"));
+        for (int i = 0; i < 100; i++) {
+            off.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        }
+        assertEquals(0, off.refusals(RateLimiter.Scope.SNAPSHOT));
+    }
+
+    @Test
+    void aLimitChangedAtRunTimeAppliesAtOnce() {
+        RateLimiter limiter = limiter(Map.of());
+        limiter.setLimit(RateLimiter.Scope.SNAPSHOT, 60, 1);
+        limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        assertThrows(RefusedException.class, () -> limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertDoesNotThrow(() -> limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+        assertThrows(IllegalArgumentException.class, () -> limiter.setLimit(RateLimiter.Scope.SNAPSHOT, 0, 1));
+    }
+
+    /** Just enough MicroProfile Config for a unit test: values from a map, converted by their type. */
+    private record MapConfig(Map<String, String> values) implements Config {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
+            String value = values.get(name);
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (type == Integer.class) {
+                return Optional.of((T) Integer.valueOf(value));
+            }
+            if (type == Boolean.class) {
+                return Optional.of((T) Boolean.valueOf(value));
+            }
+            return Optional.of((T) value);
+        }
+
+        @Override
+        public <T> T getValue(String name, Class<T> type) {
+            return getOptionalValue(name, type).orElseThrow();
+        }
+
+        @Override
+        public ConfigValue getConfigValue(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Iterable<String> getPropertyNames() {
+            return values.keySet();
+        }
+
+        @Override
+        public Iterable<ConfigSource> getConfigSources() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
