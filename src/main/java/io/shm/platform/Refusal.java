@@ -16,6 +16,8 @@ public enum Refusal {
     KEY_NOT_ALLOWED(400, "A metric key has characters other than letters, digits and _ . - : /."),
     STRING_TOO_LONG(400, "A string value is longer than allowed."),
     TOO_DEEP(400, "The metrics are nested deeper than allowed."),
+    NUMBER_OUT_OF_RANGE(400, "A number has more digits or a larger exponent than allowed."),
+    NUL_CHARACTER(400, "Text must not contain the NUL character (U+0000)."),
     // 401
     MISSING_SIGNATURE(401, "The X-Instance-ID and X-Signature headers are required."),
     // 403

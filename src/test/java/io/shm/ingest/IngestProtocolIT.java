@@ -339,6 +339,25 @@ class IngestProtocolIT {
         assertLimit(nested(8), nested(9), "too_deep");
     }
 
+    @Test
+    void numberSizeLimit() throws Exception {
+        assertLimit("{\"big\":1e999,\"small\":1e-1000,\"n\":" + "9".repeat(1000) + "}", "{\"big\":1e1000}", "number_out_of_range");
+        assertLimit("{\"x\":1}", "{\"tiny\":1e-1001}", "number_out_of_range");
+    }
+
+    @Test
+    void textWithANulCharacterIsRefusedNotStored() throws Exception {
+        assertLimit("{\"s\":\"a\\u0001b\"}", "{\"s\":\"a\\u0000b\"}", "nul_character");
+        assertLimit("{\"o\":{\"k\":1}}", "{\"o\":{\"k\\u0000\":1}}", "nul_character");
+
+        ShmClient raw = newClient(base);
+        String register = "{\"instance_id\":\"" + raw.identity().instanceId() + "\",\"public_key\":\""
+                + raw.identity().publicKeyHex() + "\",\"app_name\":\"x\\u0000y\",\"app_version\":\"1\"}";
+        ShmResponse refused = raw.send("/v1/register", register.getBytes(StandardCharsets.UTF_8), ShmClient.jsonHeaders());
+        assertEquals(400, refused.status());
+        assertEquals("nul_character", json(refused.body()).getString("reason"));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private void assertLimit(String acceptedMetrics, String refusedMetrics, String reason) throws Exception {

@@ -6,12 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,6 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class IngestLimits {
+
+    /** PostgreSQL's numeric type holds far more, but no counter needs more digits than this. */
+    static final int MAX_NUMBER_DIGITS = 1000;
 
     /** Letters of any script (with their combining marks), decimal digits, and {@code _ . - : /}. */
     static final Pattern METRIC_KEY = Pattern.compile("[\\p{L}\\p{M}\\p{Nd}_.:/-]+");
@@ -89,6 +94,7 @@ public class IngestLimits {
                     if (entry.getKey().length() > maxKeyLength) {
                         throw new RefusedException(Refusal.KEY_TOO_LONG, "at most " + maxKeyLength + " characters");
                     }
+                    checkNoNul(entry.getKey());
                     checkValue(entry.getValue(), depth + 1);
                 }
             }
@@ -99,13 +105,30 @@ public class IngestLimits {
                 }
             }
             case STRING -> {
-                if (((JsonString) value).getString().length() > maxStringLength) {
+                String text = ((JsonString) value).getString();
+                if (text.length() > maxStringLength) {
                     throw new RefusedException(Refusal.STRING_TOO_LONG, "at most " + maxStringLength + " characters");
+                }
+                checkNoNul(text);
+            }
+            case NUMBER -> {
+                BigDecimal number = ((JsonNumber) value).bigDecimalValue();
+                long integerDigits = (long) number.precision() - number.scale();
+                if (integerDigits > MAX_NUMBER_DIGITS || number.scale() > MAX_NUMBER_DIGITS) {
+                    throw new RefusedException(Refusal.NUMBER_OUT_OF_RANGE,
+                            "at most " + MAX_NUMBER_DIGITS + " digits before and after the decimal point");
                 }
             }
             default -> {
-                // numbers, booleans and null have no limit of their own
+                // booleans and null have no limit of their own
             }
+        }
+    }
+
+    /** PostgreSQL stores no U+0000 in text or jsonb: refused here rather than failing in the database. */
+    static void checkNoNul(String text) {
+        if (text.indexOf('\u0000') >= 0) {
+            throw new RefusedException(Refusal.NUL_CHARACTER);
         }
     }
 
@@ -136,6 +159,7 @@ public class IngestLimits {
         if (string.getString().length() > max) {
             throw new RefusedException(Refusal.MALFORMED_FIELD, field + " has more than " + max + " characters");
         }
+        checkNoNul(string.getString());
         return string.getString();
     }
 }
