@@ -358,6 +358,34 @@ class IngestProtocolIT {
         assertEquals("nul_character", json(refused.body()).getString("reason"));
     }
 
+    @Test
+    void everyAcceptanceAndRefusalIsCountedByReason() throws Exception {
+        ShmClient client = activeClient(base, "Counted", "1.0.0");
+        double acceptedBefore = counter("shm_ingest_accepted_total", "kind=\"snapshot\"");
+        double badSignatureBefore = counter("shm_ingest_refused_total", "reason=\"bad_signature\"");
+        byte[] body = client.snapshotBody(start, metrics("users", 1));
+        Map<String, String> forged = new HashMap<>(client.signedHeaders(body));
+        forged.put(ShmClient.SIGNATURE_HEADER, InstanceIdentity.generate().sign(body));
+
+        assertEquals(403, client.send("/v1/snapshot", body, forged).status());
+        assertEquals(202, client.sendSigned("/v1/snapshot", body).status());
+
+        assertEquals(badSignatureBefore + 1, counter("shm_ingest_refused_total", "reason=\"bad_signature\""));
+        assertEquals(acceptedBefore + 1, counter("shm_ingest_accepted_total", "kind=\"snapshot\""));
+        assertEquals(0.0, counter("shm_ingest_refused_total", "reason=\"database_unavailable\""), "listed before it ever happens");
+    }
+
+    /** A counter from the Prometheus text of /metrics. */
+    private double counter(String name, String label) {
+        HttpResponse<String> metrics = Http.get(base, "metrics?scope=application");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        return metrics.body().lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " " + label + " not in:\n" + metrics.body()));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private void assertLimit(String acceptedMetrics, String refusedMetrics, String reason) throws Exception {

@@ -1,15 +1,24 @@
 package io.shm.ingest.control;
 
 import io.shm.platform.Refusal;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Counts every acceptance and every refusal by reason, for JMX and metrics. Lock-free: it is on the
- * hot path of every request.
+ * Counts every acceptance and every refusal by reason, as MicroProfile Metrics counters
+ * ({@code shm_ingest_accepted_total{kind=...}}, {@code shm_ingest_refused_total{reason=...}} in the
+ * Prometheus output of {@code /metrics}), all registered up front so that a reason never seen yet
+ * reads 0 rather than missing.
  */
 @ApplicationScoped
 public class IngestStats {
@@ -17,41 +26,51 @@ public class IngestStats {
     /** What was accepted. */
     public enum Accepted { REGISTER_NEW, REGISTER_KNOWN, ACTIVATE, SNAPSHOT }
 
-    private final Map<Accepted, LongAdder> accepted = new EnumMap<>(Accepted.class);
-    private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
+    @Inject
+    MetricRegistry registry;
+
+    @Inject
+    Clock clock;
+
+    private final Map<Accepted, Counter> accepted = new EnumMap<>(Accepted.class);
+    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
     private final LongAdder failures = new LongAdder();
     private volatile String lastFailure;
-    private volatile Instant lastFailureAt;
 
-    public IngestStats() {
+    @PostConstruct
+    void register() {
+        Metadata acceptedMetadata = Metadata.builder().withName("shm.ingest.accepted")
+                .withDescription("Ingest requests accepted, by kind").build();
         for (Accepted kind : Accepted.values()) {
-            accepted.put(kind, new LongAdder());
+            accepted.put(kind, registry.counter(acceptedMetadata, new Tag("kind", kind.name().toLowerCase(Locale.ROOT))));
         }
+        Metadata refusedMetadata = Metadata.builder().withName("shm.ingest.refused")
+                .withDescription("Requests refused, by reason (the reason field of the problem answer)").build();
         for (Refusal refusal : Refusal.values()) {
-            refused.put(refusal, new LongAdder());
+            refused.put(refusal, registry.counter(refusedMetadata, new Tag("reason", refusal.code())));
         }
     }
 
     public void accepted(Accepted kind) {
-        accepted.get(kind).increment();
+        accepted.get(kind).inc();
     }
 
     public void refused(Refusal refusal) {
-        refused.get(refusal).increment();
+        refused.get(refusal).inc();
     }
 
+    /** An unexpected failure (a defect): counted, and the latest one kept for operators. */
     public void failed(Throwable failure) {
         failures.increment();
-        lastFailure = failure.getClass().getName();
-        lastFailureAt = Instant.now();
+        lastFailure = failure.getClass().getName() + " at " + clock.instant();
     }
 
     public long acceptedCount(Accepted kind) {
-        return accepted.get(kind).sum();
+        return accepted.get(kind).getCount();
     }
 
     public long refusedCount(Refusal refusal) {
-        return refused.get(refusal).sum();
+        return refused.get(refusal).getCount();
     }
 
     public long failureCount() {
@@ -59,6 +78,6 @@ public class IngestStats {
     }
 
     public String lastFailure() {
-        return lastFailure == null ? null : lastFailure + " at " + lastFailureAt;
+        return lastFailure;
     }
 }
