@@ -19,10 +19,12 @@ import java.time.ZoneOffset;
 import javax.sql.DataSource;
 
 /**
- * Stores an accepted snapshot: in one statement, one transaction, the snapshot row and, on the
- * instance, its current metrics (merged: a key keeps its last reported value), last-seen and last
- * accepted timestamp. The update only matches when the instance is not revoked and the snapshot is
- * later than the last one accepted, so concurrent duplicates and replays cannot both succeed.
+ * Stores an accepted snapshot: in one statement, hence one transaction, the snapshot row and, on
+ * the instance, its current metrics (merged: a key keeps its last reported value), last-seen and
+ * last accepted timestamp. The update only matches when the instance is not revoked and the snapshot
+ * is later than the last one accepted, so concurrent duplicates and replays cannot both succeed.
+ * The statement runs in auto-commit: it is committed when {@link #store} returns, and a JTA
+ * transaction around a single statement would only add work to the hot path.
  */
 @ApplicationScoped
 public class SnapshotStore {
@@ -47,7 +49,7 @@ public class SnapshotStore {
     @Inject
     KeyCache keys;
 
-    @Transactional(rollbackOn = Exception.class)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void store(IngestRequest.SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
             throws SQLException {
         String json = metrics.toString();
