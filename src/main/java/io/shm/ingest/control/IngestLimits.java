@@ -10,7 +10,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -58,13 +57,13 @@ public class IngestLimits {
 
     /** The body as a JSON object, or a 400 that says what is wrong with it. */
     public JsonObject parseObject(byte[] body) {
-        JsonStructure structure;
+        JsonValue value;
         try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-            structure = reader.read();
+            value = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw new RefusedException(Refusal.NOT_JSON);
         }
-        if (!(structure instanceof JsonObject object)) {
+        if (!(value instanceof JsonObject object)) {
             throw new RefusedException(Refusal.NOT_AN_OBJECT);
         }
         return object;
