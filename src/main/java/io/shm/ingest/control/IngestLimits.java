@@ -5,7 +5,6 @@ import io.shm.platform.RefusedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -60,7 +59,9 @@ public class IngestLimits {
         JsonValue value;
         try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
             value = reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JsonException for malformed text, but Parsson throws a plain RuntimeException past its
+            // nesting limit: whatever the parser refuses, the client sent something that is not JSON to us.
             throw new RefusedException(Refusal.NOT_JSON);
         }
         if (!(value instanceof JsonObject object)) {
