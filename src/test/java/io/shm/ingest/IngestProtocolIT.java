@@ -164,6 +164,8 @@ class IngestProtocolIT {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("not json", "not_json");
         cases.put("[1,2]", "not_an_object");
+        cases.put("\"just a string\"", "not_an_object");
+        cases.put("[".repeat(20_000), "not_json");
         cases.put("{\"public_key\":\"" + key + "\",\"app_name\":\"x\",\"app_version\":\"1\"}", "missing_field");
         cases.put("{\"instance_id\":\"not-a-uuid\",\"public_key\":\"" + key + "\",\"app_name\":\"x\",\"app_version\":\"1\"}", "malformed_field");
         cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":\"" + key + "\",\"app_name\":\"\",\"app_version\":\"1\"}", "missing_field");
