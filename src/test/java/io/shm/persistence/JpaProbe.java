@@ -11,7 +11,7 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Test-only bean deployed with {@link MetricsJsonbRoundTripIT}: writes and reads through JPA, one transaction each. */
+/** Test-only bean deployed with {@link PersistenceIT}: writes and reads through JPA, one transaction each. */
 @Stateless
 public class JpaProbe {
 
@@ -37,6 +37,10 @@ public class JpaProbe {
                 .setParameter("instanceRef", instanceRef)
                 .getSingleResult()
                 .getMetrics();
+    }
+
+    public void execute(String sql) {
+        em.createNativeQuery(sql).executeUpdate();
     }
 
     public Metrics readInstanceMetrics(long instanceRef) {

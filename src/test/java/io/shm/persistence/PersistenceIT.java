@@ -2,6 +2,7 @@ package io.shm.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.shm.persistence.control.PartitionMaintenance;
 import io.shm.persistence.entity.Metrics;
 import io.shm.testing.Deployments;
 import jakarta.inject.Inject;
@@ -13,9 +14,12 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Metrics go through the JPA converter into a real PostgreSQL jsonb column and come back unchanged. */
+/**
+ * Inside the deployed WAR: metrics go through the JPA converter into a real PostgreSQL jsonb column
+ * and come back unchanged; the partition job recreates a missing partition.
+ */
 @ExtendWith(ArquillianExtension.class)
-class MetricsJsonbRoundTripIT {
+class PersistenceIT {
 
     @Deployment
     static WebArchive deployment() {
@@ -24,6 +28,9 @@ class MetricsJsonbRoundTripIT {
 
     @Inject
     JpaProbe probe;
+
+    @Inject
+    PartitionMaintenance partitions;
 
     private static final String HOSTILE = "{"
             + "\"above_2_pow_53\":9007199254740993,"
@@ -64,6 +71,18 @@ class MetricsJsonbRoundTripIT {
         assertEquals(3, values.getJsonObject("nested").getJsonArray("list").size());
         assertEquals(JsonValue.ValueType.OBJECT,
                 values.getJsonObject("nested").getJsonObject("deep").getJsonObject("x").get("y").getValueType());
+    }
+
+    @Test
+    void theScheduledJobCreatesAMissingPartitionAhead() throws Exception {
+        String furthest = "snapshot_" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(3)
+                .format(java.time.format.DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
+        assertEquals(0, partitions.ensurePartitions(), "deployment already made them");
+
+        probe.execute("DROP TABLE " + furthest);
+
+        assertEquals(1, partitions.ensurePartitions());
+        assertEquals(0, partitions.ensurePartitions());
     }
 
     @Test
