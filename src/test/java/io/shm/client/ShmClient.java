@@ -15,10 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonWriter;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * Speaks the SHM protocol as the Node SDK does: same paths, same bodies in the same key order,
@@ -37,6 +37,12 @@ public final class ShmClient {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Looked up once: every {@code Json.createXxx} call looks the provider up again, scanning the
+     * class path with a ServiceLoader (jakartaee/jsonp-api#154), which a load generator cannot afford.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final String baseUri;
     private final InstanceIdentity identity;
@@ -97,7 +103,7 @@ public final class ShmClient {
 
     public byte[] registerBody(String appName, String appVersion, String deploymentMode, String environment,
                                String osArch) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("instance_id", identity.instanceId().toString())
                 .add("public_key", identity.publicKeyHex());
         addUnlessNull(body, "app_name", appName);
@@ -109,11 +115,11 @@ public final class ShmClient {
     }
 
     public byte[] activateBody() {
-        return toBytes(Json.createObjectBuilder().add("action", "activate").build());
+        return toBytes(JSON.createObjectBuilder().add("action", "activate").build());
     }
 
     public byte[] snapshotBody(Instant timestamp, JsonObject metrics) {
-        return toBytes(Json.createObjectBuilder()
+        return toBytes(JSON.createObjectBuilder()
                 .add("instance_id", identity.instanceId().toString())
                 .add("timestamp", NODE_ISO_INSTANT.format(timestamp))
                 .add("metrics", metrics)
@@ -156,7 +162,7 @@ public final class ShmClient {
 
     private static byte[] toBytes(JsonObject json) {
         StringWriter out = new StringWriter();
-        try (JsonWriter writer = Json.createWriter(out)) {
+        try (JsonWriter writer = JSON.createWriter(out)) {
             writer.writeObject(json);
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);

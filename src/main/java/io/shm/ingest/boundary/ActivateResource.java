@@ -10,7 +10,7 @@ import io.shm.ratelimit.control.RateLimiter;
 import io.shm.signature.control.SignedRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,7 +42,7 @@ public class ActivateResource {
         limits.parseObject(request.body());
         Instance instance = activation.activate(request.signer());
         stats.accepted(IngestStats.Accepted.ACTIVATE);
-        return Json.createObjectBuilder()
+        return JsonSupport.object()
                 .add("status", "active")
                 .add("instance_id", instance.getInstanceId().toString())
                 .add("app_version", instance.getMetadata().getAppVersion())

@@ -15,7 +15,7 @@ import io.shm.signature.control.PublicKeys;
 import io.shm.signature.control.SignatureInterceptor;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -63,7 +63,7 @@ public class RegisterResource {
 
         stats.accepted(result.created() ? IngestStats.Accepted.REGISTER_NEW : IngestStats.Accepted.REGISTER_KNOWN);
         Instance instance = result.instance();
-        JsonObject answer = Json.createObjectBuilder()
+        JsonObject answer = JsonSupport.object()
                 .add("status", instance.getStatus().name().toLowerCase(java.util.Locale.ROOT))
                 .add("instance_id", instance.getInstanceId().toString())
                 .add("message", result.created() ? "Instance registered"

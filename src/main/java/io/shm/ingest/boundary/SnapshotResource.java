@@ -11,7 +11,7 @@ import io.shm.signature.control.SignatureInterceptor;
 import io.shm.signature.control.SignedRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.POST;
@@ -36,7 +36,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @RequestScoped
 public class SnapshotResource {
 
-    private static final JsonObject RECEIVED = Json.createObjectBuilder()
+    private static final JsonObject RECEIVED = JsonSupport.object()
             .add("status", "ok").add("message", "Snapshot received").build();
 
     @Inject

@@ -4,7 +4,7 @@ import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -57,7 +57,7 @@ public class IngestLimits {
     /** The body as a JSON object, or a 400 that says what is wrong with it. */
     public JsonObject parseObject(byte[] body) {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JsonSupport.reader(new ByteArrayInputStream(body))) {
             value = reader.readValue();
         } catch (RuntimeException e) {
             // JsonException for malformed text, but Parsson throws a plain RuntimeException past its

@@ -1,6 +1,6 @@
 package io.shm.monitoring.boundary;
 
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("v1/healthcheck")
 public class HealthcheckResource {
 
-    private static final JsonObject OK = Json.createObjectBuilder().add("status", "ok").build();
+    private static final JsonObject OK = JsonSupport.object().add("status", "ok").build();
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

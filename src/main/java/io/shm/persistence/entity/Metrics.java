@@ -1,6 +1,6 @@
 package io.shm.persistence.entity;
 
-import jakarta.json.Json;
+import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.Objects;
@@ -25,7 +25,7 @@ public final class Metrics {
     }
 
     public static Metrics parse(String json) {
-        try (var reader = Json.createReader(new java.io.StringReader(json))) {
+        try (var reader = JsonSupport.reader(new java.io.StringReader(json))) {
             return of(reader.readObject());
         }
     }

@@ -1,0 +1,219 @@
+package io.shm.benchmark;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+
+/**
+ * The system under test, started as users start it: a fresh embedded PostgreSQL with the launcher's
+ * durability ({@code fsync=on}, {@code synchronous_commit=on}), and {@code java -jar target/shm.jar} in a child process
+ * pointed at it. Everything it starts is stopped by {@link #close()}, also from a shutdown hook when
+ * the benchmark is interrupted, so no server or database outlives a run.
+ */
+final class BenchmarkServer implements AutoCloseable {
+
+    static final String DATABASE = "shm";
+    private static final String USER = "postgres";
+    private static final String PASSWORD = "postgres";
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Path target;
+    private final Thread shutdownHook = new Thread(this::close, "benchmark-stop");
+    private EmbeddedPostgres postgres;
+    private Process server;
+    private URI baseUri;
+
+    private BenchmarkServer(Path target) {
+        this.target = target;
+    }
+
+    /** @param target the build folder: where shm.jar is, and where the run keeps its data and log */
+    static BenchmarkServer start(Path target, HttpClient http) throws IOException, InterruptedException, SQLException {
+        Path launcherJar = target.resolve("shm.jar");
+        if (!Files.isRegularFile(launcherJar)) {
+            throw new IOException(launcherJar + " is missing: run 'mvn package -DskipTests' first");
+        }
+        BenchmarkServer started = new BenchmarkServer(target);
+        Runtime.getRuntime().addShutdownHook(started.shutdownHook);
+        try {
+            started.startPostgres();
+            started.startServer(launcherJar, http);
+            return started;
+        } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
+            started.close();
+            throw e;
+        }
+    }
+
+    URI baseUri() {
+        return baseUri;
+    }
+
+    DataSource dataSource() {
+        return postgres.getDatabase(USER, DATABASE);
+    }
+
+    /** What an acknowledged commit is worth, as PostgreSQL reports it, to print beside the figures. */
+    String durabilitySettings() throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet settings = statement.executeQuery("SELECT name || '=' || setting FROM pg_settings"
+                     + " WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method') ORDER BY name")) {
+            List<String> named = new ArrayList<>();
+            while (settings.next()) {
+                named.add(settings.getString(1));
+            }
+            return String.join(", ", named);
+        }
+    }
+
+    /** The postmaster; its children are the backends that do the work. */
+    ProcessHandle postgresProcess() throws IOException {
+        String postmasterPid = Files.readAllLines(target.resolve("benchmark-postgres").resolve("postmaster.pid")).get(0);
+        return ProcessHandle.of(Long.parseLong(postmasterPid.trim()))
+                .orElseThrow(() -> new IOException("PostgreSQL is not running"));
+    }
+
+    /** The launcher; Payara Micro runs in its child JVM. */
+    ProcessHandle serverProcess() {
+        return server.toHandle();
+    }
+
+    private void startPostgres() throws IOException, SQLException {
+        Path dataDirectory = target.resolve("benchmark-postgres");
+        deleteRecursively(dataDirectory);
+        Files.createDirectories(dataDirectory);
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                // Stopped by close(), after the server that uses it.
+                .setRegisterShutdownHook(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                // The launcher's settings, so that the benchmark measures what users run (see durabilitySettings).
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("listen_addresses", "localhost")
+                .start();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + DATABASE);
+        }
+    }
+
+    private void startServer(Path launcherJar, HttpClient http) throws IOException, InterruptedException {
+        int port = freePort();
+        Path dataDirectory = target.resolve("benchmark-data");
+        deleteRecursively(dataDirectory);
+        Path log = target.resolve("benchmark-server.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", launcherJar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of(
+                "SHM_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
+                "SHM_DB_USER", USER,
+                "SHM_DB_PASSWORD", PASSWORD,
+                "SHM_PORT", Integer.toString(port),
+                // The benchmark sends far more than one snapshot per instance and minute, on purpose.
+                "SHM_RATELIMIT_ENABLED", "false",
+                "SHM_DATA_DIR", dataDirectory.toString()));
+        server = builder.start();
+        baseUri = URI.create("http://localhost:" + port);
+        awaitHealthy(http, log);
+    }
+
+    private void awaitHealthy(HttpClient http, Path log) throws IOException, InterruptedException {
+        HttpRequest health = HttpRequest.newBuilder(baseUri.resolve("/api/v1/healthcheck"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IOException("the server exited with status " + server.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // Payara Micro opens its port only once the WAR is deployed.
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new IOException("the server did not answer " + health.uri() + " within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    /** Stops the server (its launcher stops Payara Micro), so that a later measurement has the machine to itself. */
+    synchronized void stopServer() {
+        if (server == null) {
+            return;
+        }
+        List<ProcessHandle> payara = server.descendants().toList();
+        server.destroy();
+        try {
+            if (!server.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.destroyForcibly();
+        }
+        // Only if the launcher died before it could stop Payara Micro itself.
+        payara.forEach(ProcessHandle::destroyForcibly);
+        server = null;
+    }
+
+    /** Idempotent: called at the end of the run and by the shutdown hook. */
+    @Override
+    public synchronized void close() {
+        stopServer();
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.err.println("PostgreSQL did not stop cleanly: " + e);
+            }
+            postgres = null;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Called from the hook itself.
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

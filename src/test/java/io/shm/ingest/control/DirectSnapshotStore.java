@@ -1,0 +1,42 @@
+package io.shm.ingest.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * {@link SnapshotStore}'s statement, bound the same way, over a plain JDBC connection: what the
+ * database alone can do, without HTTP, JSON, signatures or the application server. In this package
+ * so that it runs exactly the SQL the server runs, not a copy that could drift from it.
+ */
+public final class DirectSnapshotStore {
+
+    private DirectSnapshotStore() {
+    }
+
+    /**
+     * Stores one snapshot of the instance with this row id; the caller commits.
+     *
+     * @return whether it was stored (false: unknown or revoked instance, or not a later snapshot)
+     */
+    public static boolean store(Connection connection, long rowId, Instant receivedAt, Instant clientTimestamp,
+                                String metricsJson) throws SQLException {
+        OffsetDateTime received = receivedAt.atOffset(ZoneOffset.UTC);
+        OffsetDateTime client = clientTimestamp.atOffset(ZoneOffset.UTC);
+        try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
+            statement.setString(1, metricsJson);
+            statement.setObject(2, received);
+            statement.setObject(3, received);
+            statement.setObject(4, client);
+            statement.setLong(5, rowId);
+            statement.setObject(6, client);
+            statement.setObject(7, received);
+            statement.setObject(8, client);
+            statement.setString(9, metricsJson);
+            return statement.executeUpdate() == 1;
+        }
+    }
+}
