@@ -36,8 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @RequestScoped
 public class SnapshotResource {
 
-    private static final JsonObject RECEIVED = JsonSupport.object()
-            .add("status", "ok").add("message", "Snapshot received").build();
+    /** Written once: the hot path should not serialize the same answer a thousand times a second. */
+    private static final String RECEIVED = JsonSupport.object()
+            .add("status", "ok").add("message", "Snapshot received").build().toString();
 
     @Inject
     IngestRequest request;
@@ -93,7 +94,7 @@ public class SnapshotResource {
         }
         store.store(signer, now, timestamp, metrics.asJsonObject());
         stats.accepted(IngestStats.Accepted.SNAPSHOT);
-        return Response.accepted(RECEIVED).build();
+        return Response.accepted(RECEIVED).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static Instant parseTimestamp(String text) {

@@ -10,6 +10,7 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -62,6 +63,8 @@ public class SchemaMigration {
 
     public static final String DATASOURCE = "java:app/jdbc/shm";
     static final String CHANGELOG = "liquibase/changelog.xml";
+    /** "SHM_MIGR" as a number: the advisory lock that serializes migrations across nodes. */
+    static final long ADVISORY_LOCK = 0x53484d5f4d494752L;
 
     @Resource(lookup = DATASOURCE)
     DataSource dataSource;
@@ -87,7 +90,29 @@ public class SchemaMigration {
         return applied;
     }
 
+    /**
+     * Liquibase's lock lives in a table that Liquibase itself creates, so two nodes meeting an empty
+     * database race to create it. A PostgreSQL advisory lock, held by this session for the whole
+     * update, makes them take turns from the very first statement.
+     */
     static void update(Connection connection) throws LiquibaseException {
+        try (Statement lock = connection.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
+        } catch (SQLException e) {
+            throw new LiquibaseException(e);
+        }
+        try {
+            runLiquibase(connection);
+        } finally {
+            try (Statement unlock = connection.createStatement()) {
+                unlock.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
+            } catch (SQLException e) {
+                // The lock ends with the session anyway; the connection goes back to the pool.
+            }
+        }
+    }
+
+    private static void runLiquibase(Connection connection) throws LiquibaseException {
         Database database = DatabaseFactory.getInstance()
                 .findCorrectDatabaseImplementation(new JdbcConnection(connection));
         Map<String, Object> scope = Map.of(
