@@ -51,7 +51,11 @@ public final class IngestBenchmark {
     private static final Duration TARGET_P99_PACED = Duration.ofMillis(50);
     /** A JDBC driver and PostgreSQL are at full speed within seconds, unlike an application server. */
     private static final Duration JDBC_WARMUP = Duration.ofSeconds(5);
-    private static final Duration VERIFY_WARMUP = Duration.ofSeconds(2);
+    /**
+     * BouncyCastle's field arithmetic is a few large methods that run about ten times slower until
+     * C2 has compiled them, which on two busy cores can take several seconds.
+     */
+    private static final Duration VERIFY_WARMUP = Duration.ofSeconds(10);
     private static final Duration VERIFY_MEASURE = Duration.ofSeconds(3);
     /** Beyond a phase's own length: room for the requests in flight to time out (ShmClient waits 30 s). */
     private static final Duration PHASE_GRACE = Duration.ofMinutes(1);
