@@ -8,7 +8,7 @@ import io.shm.instance.entity.Instance;
 import io.shm.ratelimit.control.RateLimited;
 import io.shm.ratelimit.control.RateLimiter;
 import io.shm.signature.control.SignedRequest;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
@@ -19,7 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** {@code POST /v1/activate}: signed; any JSON object as body. Activating an active instance succeeds too. */
 @Path("activate")
-@RequestScoped
+@ApplicationScoped
 public class ActivateResource {
 
     @Inject

@@ -13,7 +13,7 @@ import io.shm.ratelimit.control.RateLimited;
 import io.shm.ratelimit.control.RateLimiter;
 import io.shm.signature.control.PublicKeys;
 import io.shm.signature.control.SignatureInterceptor;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
@@ -26,7 +26,7 @@ import java.util.UUID;
 
 /** {@code POST /v1/register}: unsigned; 201 for a new instance, 200 for a known one with the same key. */
 @Path("register")
-@RequestScoped
+@ApplicationScoped
 public class RegisterResource {
 
     @Inject

@@ -9,7 +9,7 @@ import io.shm.platform.RefusedException;
 import io.shm.ratelimit.control.RateLimiter;
 import io.shm.signature.control.SignatureInterceptor;
 import io.shm.signature.control.SignedRequest;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * signer, be later than the instance's last accepted snapshot and not be from the future.
  */
 @Path("snapshot")
-@RequestScoped
+@ApplicationScoped
 public class SnapshotResource {
 
     /** Written once: the hot path should not serialize the same answer a thousand times a second. */
