@@ -4,6 +4,7 @@ import io.shm.ingest.control.IngestStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -39,7 +40,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (thrown instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             Response.StatusType status = web.getResponse().getStatusInfo();
             String reason = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
-            return Problems.of(status.getStatusCode(), reason, status.getReasonPhrase(), null, Map.of());
+            // A 405 says which methods are allowed; the problem body must not lose that.
+            String allow = web.getResponse().getHeaderString(HttpHeaders.ALLOW);
+            return Problems.of(status.getStatusCode(), reason, status.getReasonPhrase(), null,
+                    allow == null ? Map.of() : Map.of(HttpHeaders.ALLOW, allow));
         }
         if (isDatabaseFailure(thrown)) {
             stats.refused(Refusal.DATABASE_UNAVAILABLE);

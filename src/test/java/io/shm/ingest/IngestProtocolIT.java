@@ -291,6 +291,8 @@ class IngestProtocolIT {
         ShmResponse text = client.send("/v1/snapshot", body, asText);
 
         assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("Allow").orElse("").replace("OPTIONS", "").replaceAll("[ ,]", ""));
+        assertTrue(get.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals(415, text.status());
         assertProblem(text);
         assertEquals(0, Rows.snapshotsOf(client.identity().instanceId()));
