@@ -4,11 +4,9 @@ import io.shm.platform.Refusal;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -29,13 +27,9 @@ public class IngestStats {
     @Inject
     MetricRegistry registry;
 
-    @Inject
-    Clock clock;
-
     private final Map<Accepted, Counter> accepted = new EnumMap<>(Accepted.class);
     private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
-    private final LongAdder failures = new LongAdder();
-    private volatile String lastFailure;
+    private Counter failures;
 
     @PostConstruct
     void register() {
@@ -49,6 +43,8 @@ public class IngestStats {
         for (Refusal refusal : Refusal.values()) {
             refused.put(refusal, registry.counter(refusedMetadata, new Tag("reason", refusal.code())));
         }
+        failures = registry.counter(Metadata.builder().withName("shm.requests.failed")
+                .withDescription("Requests answered 500: each one is a defect, logged with its stack trace").build());
     }
 
     public void accepted(Accepted kind) {
@@ -59,25 +55,8 @@ public class IngestStats {
         refused.get(refusal).inc();
     }
 
-    /** An unexpected failure (a defect): counted, and the latest one kept for operators. */
-    public void failed(Throwable failure) {
-        failures.increment();
-        lastFailure = failure.getClass().getName() + " at " + clock.instant();
-    }
-
-    public long acceptedCount(Accepted kind) {
-        return accepted.get(kind).getCount();
-    }
-
-    public long refusedCount(Refusal refusal) {
-        return refused.get(refusal).getCount();
-    }
-
-    public long failureCount() {
-        return failures.sum();
-    }
-
-    public String lastFailure() {
-        return lastFailure;
+    /** An unexpected failure (a defect), logged by the caller. */
+    public void failed() {
+        failures.inc();
     }
 }

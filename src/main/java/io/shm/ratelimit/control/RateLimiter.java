@@ -91,18 +91,6 @@ public class RateLimiter {
         }
     }
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public Limit limit(Scope scope) {
-        return limits.get(scope);
-    }
-
     /** Changes a limit at run time; buckets refill at the new rate from now on. */
     public void setLimit(Scope scope, int perMinute, int burst) {
         if (perMinute < 1 || burst < 1) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,8 +33,6 @@ public class KeyCache {
     int capacity;
 
     private Map<UUID, CachedKey> entries;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
 
     /** An instance's row id and its decoded key. */
     public record CachedKey(long rowId, VerificationKey key) {
@@ -58,10 +55,8 @@ public class KeyCache {
             cached = entries.get(instanceId);
         }
         if (cached != null) {
-            hits.increment();
             return Optional.of(cached);
         }
-        misses.increment();
         List<Object[]> rows = em.createQuery(
                         "SELECT i.id, i.publicKey, i.status FROM Instance i WHERE i.instanceId = :instanceId", Object[].class)
                 .setParameter("instanceId", instanceId)
@@ -86,21 +81,5 @@ public class KeyCache {
     /** Forgets an instance: called when it is revoked or deleted. */
     public synchronized void evict(UUID instanceId) {
         entries.remove(instanceId);
-    }
-
-    public synchronized void clear() {
-        entries.clear();
-    }
-
-    public synchronized int size() {
-        return entries.size();
-    }
-
-    public long hits() {
-        return hits.sum();
-    }
-
-    public long misses() {
-        return misses.sum();
     }
 }
