@@ -134,7 +134,8 @@ class IngestConcurrencyIT {
         try {
             Thread.sleep(1500);
             TestDatabase.get().stop();
-            Thread.sleep(2500);
+            // Longer than the pool's own connection retries (3 x 1 s), which hide a shorter outage.
+            Thread.sleep(8000);
             TestDatabase.get().start();
             restarted.set(true);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
