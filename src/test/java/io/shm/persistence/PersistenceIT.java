@@ -75,8 +75,8 @@ class PersistenceIT {
 
     @Test
     void theScheduledJobCreatesAMissingPartitionAhead() throws Exception {
-        String furthest = "snapshot_" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(3)
-                .format(java.time.format.DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
+        String furthest = "snapshot_" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(14)
+                .format(java.time.format.DateTimeFormatter.ofPattern("'d'yyyyMMdd"));
         assertEquals(0, partitions.ensurePartitions(), "deployment already made them");
 
         probe.execute("DROP TABLE " + furthest);

@@ -38,11 +38,12 @@ class SchemaMigrationIT {
             assertTrue(tables.containsAll(List.of("application", "instance", "snapshot")), tables.toString());
             assertEquals(List.of("snapshot"), strings(connection, "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid"));
             List<String> partitions = partitions(connection);
-            LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
-            for (int i = -1; i <= 3; i++) {
-                String expected = "snapshot_" + month.plusMonths(i).format(DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            for (int i = -1; i <= 14; i++) {
+                String expected = "snapshot_" + today.plusDays(i).format(DAILY);
                 assertTrue(partitions.contains(expected), expected + " in " + partitions);
             }
+            assertTrue(partitions.stream().noneMatch(name -> name.startsWith("snapshot_y")), "empty monthly partitions dropped: " + partitions);
             long changeSets = number(connection, "SELECT count(*) FROM databasechangelog");
 
             SchemaMigrationAccess.update(connection);
@@ -81,7 +82,7 @@ class SchemaMigrationIT {
     }
 
     @Test
-    void snapshotsLandInTheirMonthsPartition() throws Exception {
+    void snapshotsLandInTheirDaysPartition() throws Exception {
         DataSource database = freshDatabase();
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
             SchemaMigrationAccess.update(connection);
@@ -90,10 +91,32 @@ class SchemaMigrationIT {
                     + " VALUES (gen_random_uuid(), decode(repeat('ab', 32), 'hex'), 1, '1', 'ACTIVE', now(), now())");
             statement.execute("INSERT INTO snapshot (instance_id, received_at, client_timestamp, metrics) VALUES (1, now(), now(), '{}')");
             String partition = strings(connection, "SELECT tableoid::regclass::text FROM snapshot").get(0);
-            String expected = "snapshot_" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
+            String expected = "snapshot_" + LocalDate.now(ZoneOffset.UTC).format(DAILY);
             assertEquals(expected, partition);
         }
     }
+
+    @Test
+    void partitionsEndingBeforeTheCutoffAreDroppedAndNoOthers() throws Exception {
+        DataSource database = freshDatabase();
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            SchemaMigrationAccess.update(connection);
+            statement.execute("SELECT shm_ensure_snapshot_partitions(10, 0)");
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            String cutoff = today.minusDays(5) + "T00:00:00Z";
+
+            List<String> dropped = strings(connection, "SELECT unnest(shm_drop_snapshot_partitions_before('" + cutoff + "'))");
+
+            List<String> expected = new ArrayList<>();
+            for (int i = 10; i > 5; i--) {
+                expected.add("snapshot_" + today.minusDays(i).format(DAILY));
+            }
+            assertEquals(expected, dropped, "the day before the cutoff ends exactly at it, so it goes too");
+            assertTrue(partitions(connection).contains("snapshot_" + today.minusDays(5).format(DAILY)));
+        }
+    }
+
+    private static final DateTimeFormatter DAILY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
 
     private static List<String> partitions(Connection connection) throws Exception {
         return strings(connection, "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"

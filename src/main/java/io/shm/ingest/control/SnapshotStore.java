@@ -19,9 +19,10 @@ import java.time.ZoneOffset;
 import javax.sql.DataSource;
 
 /**
- * Stores an accepted snapshot: in one statement, hence one transaction, the snapshot row and, on
- * the instance, its current metrics (merged: a key keeps its last reported value), last-seen and
- * last accepted timestamp. The update only matches when the instance is not revoked and the snapshot
+ * Stores an accepted snapshot: in one statement, hence one transaction, the snapshot row; on the
+ * instance its current metrics (merged: a key keeps its last reported value), last-seen and last
+ * accepted timestamp; and the instance's last values in the current hour, day and week, from which
+ * the rollups are computed. The update only matches when the instance is not revoked and the snapshot
  * is later than the last one accepted, so concurrent duplicates and replays cannot both succeed.
  * The statement runs in auto-commit: it is committed when {@link #store} returns, and a JTA
  * transaction around a single statement would only add work to the hot path.
@@ -39,9 +40,24 @@ public class SnapshotStore {
                  WHERE id = ?
                    AND status <> 'REVOKED'
                    AND (last_snapshot_at IS NULL OR last_snapshot_at < ?)
-             RETURNING id)
-            INSERT INTO snapshot (instance_id, received_at, client_timestamp, metrics)
-            SELECT id, ?, ?, CAST(? AS jsonb) FROM accepted""";
+             RETURNING id, application_id, app_version),
+            stored AS (
+                INSERT INTO snapshot (instance_id, received_at, client_timestamp, metrics)
+                SELECT id, ?, ?, CAST(? AS jsonb) FROM accepted
+             RETURNING instance_id, received_at, metrics)
+            INSERT INTO instance_bucket (instance_id, width, bucket_start, application_id, app_version, metrics, updated_at)
+            SELECT s.instance_id, w.width, date_trunc(w.unit, s.received_at, 'UTC'), a.application_id, a.app_version,
+                   s.metrics, s.received_at
+              FROM stored s
+              JOIN accepted a ON a.id = s.instance_id
+             CROSS JOIN (VALUES ('h', 'hour'), ('d', 'day'), ('w', 'week')) AS w (width, unit)
+            ON CONFLICT (instance_id, width, bucket_start) DO UPDATE
+               SET metrics = instance_bucket.metrics || excluded.metrics,
+                   app_version = excluded.app_version,
+                   updated_at = excluded.updated_at""";
+
+    /** Rows the statement writes into instance_bucket when the snapshot is accepted: hour, day, week. */
+    static final int BUCKETS = 3;
 
     @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
@@ -69,7 +85,7 @@ public class SnapshotStore {
                 statement.setString(9, json);
                 stored = statement.executeUpdate();
             }
-            if (stored != 1) {
+            if (stored != BUCKETS) {
                 throw refusalFor(connection, signer);
             }
         }

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Keeps the monthly partitions of {@code snapshot} three months ahead, every day, so that a server
+ * Keeps the daily partitions of {@code snapshot} two weeks ahead, every six hours, so that a server
  * that runs for months never receives a snapshot for which no partition exists. Deployment does the
  * same (a Liquibase change set that runs every time); the database function serialises concurrent
  * callers, so every node of a cluster may run this.
@@ -21,8 +21,8 @@ import javax.sql.DataSource;
 @Singleton
 public class PartitionMaintenance {
 
-    static final int MONTHS_BACK = 1;
-    static final int MONTHS_AHEAD = 3;
+    static final int DAYS_BACK = 1;
+    static final int DAYS_AHEAD = 14;
 
     @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
@@ -38,7 +38,7 @@ public class PartitionMaintenance {
                 log.info(() -> "Created " + created + " snapshot partition(s) ahead of time");
             }
         } catch (SQLException e) {
-            // The next run tries again; three months ahead leaves plenty of room for outages.
+            // The next run tries again; two weeks ahead leaves plenty of room for outages.
             log.log(Level.WARNING, "Could not create snapshot partitions ahead of time (SQL state {0})", e.getSQLState());
         }
     }
@@ -48,7 +48,7 @@ public class PartitionMaintenance {
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
-                     "SELECT shm_ensure_snapshot_partitions(" + MONTHS_BACK + ", " + MONTHS_AHEAD + ")")) {
+                     "SELECT shm_ensure_snapshot_partitions(" + DAYS_BACK + ", " + DAYS_AHEAD + ")")) {
             result.next();
             return result.getInt(1);
         }

@@ -36,7 +36,7 @@ public final class DirectSnapshotStore {
             statement.setObject(7, received);
             statement.setObject(8, client);
             statement.setString(9, metricsJson);
-            return statement.executeUpdate() == 1;
+            return statement.executeUpdate() == SnapshotStore.BUCKETS;
         }
     }
 }

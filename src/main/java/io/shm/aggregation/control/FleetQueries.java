@@ -1,0 +1,366 @@
+package io.shm.aggregation.control;
+
+import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.entity.Bucket;
+import io.shm.aggregation.entity.Distribution;
+import io.shm.aggregation.entity.DistributionPoint;
+import io.shm.aggregation.entity.InstanceCounts;
+import io.shm.aggregation.entity.NumericStats;
+import io.shm.aggregation.entity.SeriesPoint;
+import io.shm.aggregation.entity.ValueCount;
+import io.shm.persistence.control.SchemaMigration;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The read side of the aggregation. Current fleet values come from the instance rows (each holds its
+ * current value of every key); history comes from {@code fleet_rollup}. Nothing here reads raw
+ * snapshots. An {@code applicationId} of {@code null} means every application.
+ *
+ * <p>Percentiles are nearest-rank ({@code percentile_disc}): p90 is the smallest current value that
+ * at least 90 % of the reporting instances do not exceed. Values are exact decimals, whatever their size.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class FleetQueries {
+
+    /** The key under which rollups keep the application version. Client keys cannot start with {@code $}. */
+    public static final String VERSION_KEY = "$version";
+
+    static final String ACTIVE = " i.status = 'ACTIVE' AND i.last_seen >= ? ";
+
+    @Resource(lookup = SchemaMigration.DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    ActiveWindow window;
+
+    public Optional<ApplicationRef> application(String slugOrName) throws SQLException {
+        List<ApplicationRef> found = applications("SELECT id, slug, name FROM application WHERE slug = ? OR name = ?"
+                + " ORDER BY (slug = ?) DESC, id LIMIT 1", slugOrName, slugOrName, slugOrName);
+        return found.stream().findFirst();
+    }
+
+    public List<ApplicationRef> applications() throws SQLException {
+        return applications("SELECT id, slug, name FROM application ORDER BY name, id");
+    }
+
+    public InstanceCounts counts(Long applicationId) throws SQLException {
+        Instant now = window.now();
+        Instant since = window.activeSince();
+        String sql = """
+                SELECT count(*),
+                       count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen >= ?),
+                       count(*) FILTER (WHERE status = 'PENDING'),
+                       count(*) FILTER (WHERE status = 'REVOKED'),
+                       count(*) FILTER (WHERE status = 'ACTIVE' AND first_seen >= ?),
+                       count(*) FILTER (WHERE status = 'ACTIVE' AND first_seen >= ?),
+                       count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen < ? AND last_seen >= ?),
+                       count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen < ? AND last_seen >= ?)
+                  FROM instance i WHERE """ + applicationFilter(applicationId);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setObject(p++, utc(since));
+            statement.setObject(p++, utc(now.minus(Duration.ofDays(7))));
+            statement.setObject(p++, utc(now.minus(Duration.ofDays(30))));
+            statement.setObject(p++, utc(since));
+            statement.setObject(p++, utc(since.minus(Duration.ofDays(7))));
+            statement.setObject(p++, utc(since));
+            statement.setObject(p++, utc(since.minus(Duration.ofDays(30))));
+            if (applicationId != null) {
+                statement.setLong(p, applicationId);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new InstanceCounts(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4),
+                        row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8));
+            }
+        }
+    }
+
+    /** How many instances of the application are active. */
+    public long activeInstances(long applicationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT count(*) FROM instance i WHERE" + ACTIVE + "AND i.application_id = ?")) {
+            statement.setObject(1, utc(window.activeSince()));
+            statement.setLong(2, applicationId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** The version most active instances run (ties: the greatest version string), if any instance is active. */
+    public Optional<String> mostCommonVersion(long applicationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT i.app_version FROM instance i WHERE"
+                     + ACTIVE + "AND i.application_id = ? GROUP BY i.app_version ORDER BY count(*) DESC, i.app_version DESC LIMIT 1")) {
+            statement.setObject(1, utc(window.activeSince()));
+            statement.setLong(2, applicationId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The fleet total of one numeric key: the sum of the active instances' current values, with how many
+     * instances report it; empty when none does.
+     */
+    public Optional<NumericStats> total(long applicationId, String key) throws SQLException {
+        String sql = "SELECT count(*), sum(n.v) FROM instance i"
+                + " CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(i.metrics -> ?) = 'number'"
+                + " THEN CAST(i.metrics -> ? AS numeric) END AS v) n"
+                + " WHERE" + ACTIVE + "AND i.application_id = ? AND n.v IS NOT NULL";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, key);
+            statement.setString(2, key);
+            statement.setObject(3, utc(window.activeSince()));
+            statement.setLong(4, applicationId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                if (row.getLong(1) == 0) {
+                    return Optional.empty();
+                }
+                return Optional.of(new NumericStats(key, row.getLong(1), row.getBigDecimal(2), null, null, null, null, null, null));
+            }
+        }
+    }
+
+    /** For each numeric key, statistics of the active instances' current values, by key. */
+    public List<NumericStats> numbers(Long applicationId) throws SQLException {
+        String sql = """
+                SELECT kv.key, count(*), sum(n.v), min(n.v), max(n.v), avg(n.v),
+                       percentile_disc(0.5) WITHIN GROUP (ORDER BY n.v),
+                       percentile_disc(0.9) WITHIN GROUP (ORDER BY n.v),
+                       percentile_disc(0.99) WITHIN GROUP (ORDER BY n.v)
+                  FROM instance i
+                 CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+                 CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
+                                                 THEN CAST(kv.value AS numeric) END AS v) n
+                 WHERE""" + ACTIVE + "AND n.v IS NOT NULL AND " + applicationFilter(applicationId) + """
+                 GROUP BY kv.key
+                 ORDER BY kv.key""";
+        List<NumericStats> stats = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, utc(window.activeSince()));
+            if (applicationId != null) {
+                statement.setLong(2, applicationId);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    stats.add(new NumericStats(row.getString(1), row.getLong(2), row.getBigDecimal(3),
+                            row.getBigDecimal(4), row.getBigDecimal(5), plain(row.getBigDecimal(6)),
+                            row.getBigDecimal(7), row.getBigDecimal(8), row.getBigDecimal(9)));
+                }
+            }
+        }
+        return stats;
+    }
+
+    /**
+     * Distributions of the active instances over their metadata: {@code app_version},
+     * {@code deployment_mode}, {@code environment}, {@code os_arch}.
+     */
+    public List<Distribution> metadataDistributions(long applicationId, int top) throws SQLException {
+        return distributions("""
+                SELECT 'app_version' AS key, i.app_version AS value FROM instance i WHERE""" + ACTIVE + """
+                   AND i.application_id = ?
+                UNION ALL SELECT 'deployment_mode', i.deployment_mode FROM instance i WHERE""" + ACTIVE + """
+                   AND i.application_id = ? AND i.deployment_mode IS NOT NULL
+                UNION ALL SELECT 'environment', i.environment FROM instance i WHERE""" + ACTIVE + """
+                   AND i.application_id = ? AND i.environment IS NOT NULL
+                UNION ALL SELECT 'os_arch', i.os_arch FROM instance i WHERE""" + ACTIVE + """
+                   AND i.application_id = ? AND i.os_arch IS NOT NULL""", 4, applicationId, top);
+    }
+
+    /** Distributions of the active instances over the current values of their string and boolean keys. */
+    public List<Distribution> valueDistributions(long applicationId, int top) throws SQLException {
+        return distributions("""
+                SELECT kv.key, kv.value #>> '{}' AS value
+                  FROM instance i CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+                 WHERE""" + ACTIVE + """
+                   AND i.application_id = ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')""", 1, applicationId, top);
+    }
+
+    /** A numeric key's series; buckets where no instance reported the key are absent. */
+    public List<SeriesPoint> series(long applicationId, String key, Bucket bucket, Instant from, Instant to)
+            throws SQLException {
+        return allSeries(applicationId, key, bucket, from, to).getOrDefault(key, List.of());
+    }
+
+    /** Every numeric key's series (or one key's), by key. */
+    public Map<String, List<SeriesPoint>> allSeries(long applicationId, String key, Bucket bucket, Instant from, Instant to)
+            throws SQLException {
+        String sql = "SELECT metric_key, bucket_start, instances, value_sum, value_min, value_max FROM fleet_rollup"
+                + " WHERE application_id = ? AND width = ? AND value_type = 'n' AND bucket_start >= ? AND bucket_start < ?"
+                + (key == null ? " AND metric_key <> '" + VERSION_KEY + "'" : " AND metric_key = ?")
+                + " ORDER BY metric_key, bucket_start";
+        Map<String, List<SeriesPoint>> series = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, applicationId);
+            statement.setString(2, bucket.code());
+            statement.setObject(3, utc(bucket.align(from)));
+            statement.setObject(4, utc(to));
+            if (key != null) {
+                statement.setString(5, key);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    series.computeIfAbsent(row.getString(1), k -> new ArrayList<>()).add(new SeriesPoint(
+                            row.getObject(2, OffsetDateTime.class).toInstant(), row.getLong(3),
+                            row.getBigDecimal(4), row.getBigDecimal(5), row.getBigDecimal(6)));
+                }
+            }
+        }
+        return series;
+    }
+
+    /** A string or boolean key's distribution per bucket ({@link #VERSION_KEY} for versions). */
+    public List<DistributionPoint> distributionSeries(long applicationId, String key, Bucket bucket, Instant from,
+                                                      Instant to, int top) throws SQLException {
+        String sql = "SELECT bucket_start, text_value, instances FROM fleet_rollup"
+                + " WHERE application_id = ? AND width = ? AND metric_key = ? AND value_type IN ('s', 'b')"
+                + " AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start, instances DESC, text_value";
+        List<DistributionPoint> points = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, applicationId);
+            statement.setString(2, bucket.code());
+            statement.setString(3, key);
+            statement.setObject(4, utc(bucket.align(from)));
+            statement.setObject(5, utc(to));
+            try (ResultSet row = statement.executeQuery()) {
+                Instant current = null;
+                List<ValueCount> values = null;
+                long other = 0;
+                while (row.next()) {
+                    Instant start = row.getObject(1, OffsetDateTime.class).toInstant();
+                    if (!start.equals(current)) {
+                        addPoint(points, current, values, other);
+                        current = start;
+                        values = new ArrayList<>();
+                        other = 0;
+                    }
+                    if (values.size() < top) {
+                        values.add(new ValueCount(row.getString(2), row.getLong(3)));
+                    } else {
+                        other += row.getLong(3);
+                    }
+                }
+                addPoint(points, current, values, other);
+            }
+        }
+        return points;
+    }
+
+    /** The keys the active instances of an application report now, with their JSON types. */
+    public Map<String, String> currentKeys(long applicationId) throws SQLException {
+        String sql = "SELECT kv.key, min(jsonb_typeof(kv.value)) FROM instance i CROSS JOIN LATERAL jsonb_each(i.metrics) kv"
+                + " WHERE" + ACTIVE + "AND i.application_id = ? GROUP BY kv.key ORDER BY kv.key";
+        Map<String, String> keys = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, utc(window.activeSince()));
+            statement.setLong(2, applicationId);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    keys.put(row.getString(1), row.getString(2));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void addPoint(List<DistributionPoint> points, Instant start, List<ValueCount> values, long other) {
+        if (start == null) {
+            return;
+        }
+        List<ValueCount> all = new ArrayList<>(values);
+        if (other > 0) {
+            all.add(new ValueCount(null, other));
+        }
+        points.add(new DistributionPoint(start, List.copyOf(all)));
+    }
+
+    private List<Distribution> distributions(String pairs, int repeats, long applicationId, int top) throws SQLException {
+        String sql = "WITH pairs AS (" + pairs + "), counted AS (SELECT key, value, count(*) AS n FROM pairs GROUP BY key, value),"
+                + " ranked AS (SELECT key, value, n, sum(n) OVER (PARTITION BY key) AS total,"
+                + " row_number() OVER (PARTITION BY key ORDER BY n DESC, value) AS rank FROM counted)"
+                + " SELECT key, value, n, total FROM ranked WHERE rank <= ? ORDER BY key, rank";
+        Map<String, List<ValueCount>> values = new LinkedHashMap<>();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            OffsetDateTime since = utc(window.activeSince());
+            int p = 1;
+            for (int i = 0; i < repeats; i++) {
+                statement.setObject(p++, since);
+                statement.setLong(p++, applicationId);
+            }
+            statement.setInt(p, top);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    values.computeIfAbsent(row.getString(1), k -> new ArrayList<>())
+                            .add(new ValueCount(row.getString(2), row.getLong(3)));
+                    totals.put(row.getString(1), row.getLong(4));
+                }
+            }
+        }
+        List<Distribution> distributions = new ArrayList<>();
+        values.forEach((key, counts) -> distributions.add(new Distribution(key, List.copyOf(counts),
+                totals.get(key) - counts.stream().mapToLong(ValueCount::instances).sum())));
+        return distributions;
+    }
+
+    private List<ApplicationRef> applications(String sql, String... parameters) throws SQLException {
+        List<ApplicationRef> applications = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    applications.add(new ApplicationRef(row.getLong(1), row.getString(2), row.getString(3)));
+                }
+            }
+        }
+        return applications;
+    }
+
+    private static String applicationFilter(Long applicationId) {
+        return applicationId == null ? " TRUE " : " i.application_id = ? ";
+    }
+
+    private static BigDecimal plain(BigDecimal value) {
+        return value == null ? null : value.stripTrailingZeros();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

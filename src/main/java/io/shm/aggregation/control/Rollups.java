@@ -1,0 +1,193 @@
+package io.shm.aggregation.control;
+
+import io.shm.aggregation.entity.Bucket;
+import io.shm.persistence.control.SchemaMigration;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Keeps {@code fleet_rollup} up to date: every minute, each bucket whose inputs changed lately (an
+ * instance's last values in {@code instance_bucket}, written by the snapshot statement) or that was
+ * marked dirty (an instance revoked or deleted) is computed again from one row per instance. The
+ * current hour therefore lags at most a minute, and no read ever aggregates raw snapshots.
+ *
+ * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
+ * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
+ * PostgreSQL advisory lock lets one of them do the work.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class Rollups {
+
+    /** How far back a regular run looks for changed buckets: several runs, so a skipped one loses nothing. */
+    static final Duration LOOKBACK = Duration.ofMinutes(5);
+    /** The first run after a start also covers what changed while this node was down. */
+    static final Duration FIRST_LOOKBACK = Duration.ofDays(8);
+    static final long ADVISORY_LOCK = 0x53484d5f524f4c4cL;
+
+    static final String CHANGED_BUCKETS = """
+            SELECT DISTINCT application_id, width, bucket_start FROM instance_bucket WHERE updated_at >= ?
+            UNION
+            SELECT application_id, width, bucket_start FROM rollup_dirty""";
+
+    static final String AGGREGATE = """
+            INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
+                                      instances, value_sum, value_min, value_max)
+            SELECT b.application_id, b.width, kv.key, b.bucket_start, t.value_type,
+                   CASE t.value_type WHEN 'n' THEN '' ELSE kv.value #>> '{}' END AS text_value,
+                   count(*), sum(n.v), min(n.v), max(n.v)
+              FROM instance_bucket b
+              JOIN instance i ON i.id = b.instance_id AND i.status = 'ACTIVE'
+             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object('$version', b.app_version)) kv
+             CROSS JOIN LATERAL (SELECT CASE jsonb_typeof(kv.value)
+                                        WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
+                                        END AS value_type) t
+             CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
+             WHERE b.application_id = ? AND b.width = ? AND b.bucket_start = ? AND t.value_type IS NOT NULL
+             GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
+
+    @Resource(lookup = SchemaMigration.DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Logger log;
+
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile Instant lastRun;
+
+    @Schedule(hour = "*", minute = "*", second = "5", persistent = false, info = "fleet rollups")
+    void everyMinute() {
+        try {
+            refresh();
+        } catch (SQLException e) {
+            log.log(Level.WARNING, "Could not update the fleet rollups (SQL state {0}); the next run catches up",
+                    e.getSQLState());
+        }
+    }
+
+    /**
+     * Recomputes every bucket that changed since the last run (or within the first lookback after a
+     * start) and every bucket marked dirty.
+     *
+     * @return how many buckets were recomputed; 0 as well when another node holds the work
+     */
+    public int refresh() throws SQLException {
+        running.lock();
+        try {
+            Instant started = clock.instant();
+            Instant since = lastRun == null ? started.minus(FIRST_LOOKBACK) : lastRun.minus(LOOKBACK);
+            int done = refreshSince(since);
+            lastRun = started;
+            return done;
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones. */
+    public int refreshSince(Instant since) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!tryLock(connection)) {
+                    connection.rollback();
+                    return 0;
+                }
+                List<BucketRef> buckets = changedBuckets(connection, since);
+                for (BucketRef bucket : buckets) {
+                    recompute(connection, bucket);
+                }
+                connection.commit();
+                return buckets.size();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Marks every bucket an instance contributed to, so that the next run recomputes them without it
+     * (called before the instance is revoked or deleted, in the caller's transaction).
+     */
+    public static void markInstanceBuckets(Connection connection, long instanceRowId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO rollup_dirty (application_id, width, bucket_start)
+                SELECT application_id, width, bucket_start FROM instance_bucket WHERE instance_id = ?
+                ON CONFLICT DO NOTHING""")) {
+            statement.setLong(1, instanceRowId);
+            statement.executeUpdate();
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")")) {
+            result.next();
+            return result.getBoolean(1);
+        }
+    }
+
+    private static List<BucketRef> changedBuckets(Connection connection, Instant since) throws SQLException {
+        List<BucketRef> buckets = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(CHANGED_BUCKETS)) {
+            statement.setObject(1, since.atOffset(ZoneOffset.UTC));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    buckets.add(new BucketRef(rows.getLong(1), Bucket.ofCode(rows.getString(2)),
+                            rows.getObject(3, OffsetDateTime.class)));
+                }
+            }
+        }
+        return buckets;
+    }
+
+    private static void recompute(Connection connection, BucketRef bucket) throws SQLException {
+        for (String sql : List.of(
+                "DELETE FROM fleet_rollup WHERE application_id = ? AND width = ? AND bucket_start = ?",
+                AGGREGATE,
+                "DELETE FROM rollup_dirty WHERE application_id = ? AND width = ? AND bucket_start = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, bucket.applicationId());
+                statement.setString(2, bucket.width().code());
+                statement.setObject(3, bucket.start());
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    public Instant lastRun() {
+        return lastRun;
+    }
+
+    record BucketRef(long applicationId, Bucket width, OffsetDateTime start) {
+    }
+}
