@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The database side of refreshing stars, in short transactions of its own: calls to GitHub take
- * seconds and must not keep a transaction open.
+ * seconds and must not keep a transaction open. Reads run without a transaction, on detached
+ * entities (hence lists, not streams, which would outlive the persistence context).
  */
 @ApplicationScoped
 public class StarsStore {
@@ -31,7 +32,7 @@ public class StarsStore {
      * first, so that a rate limit hit halfway through a run delays the most recent ones.
      */
     public List<Due> due(Instant now, Duration maxAge) {
-        return em.createNamedQuery(Application.WITH_GITHUB_URL, Application.class).getResultStream()
+        return em.createNamedQuery(Application.WITH_GITHUB_URL, Application.class).getResultList().stream()
                 .filter(application -> application.starsDue(now, maxAge))
                 .sorted(Comparator.comparing(Application::getGithubStarsUpdatedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(application -> new Due(application.getSlug(), application.githubRepository().orElseThrow()))
@@ -58,7 +59,7 @@ public class StarsStore {
     private Optional<Application> bySlug(String slug) {
         return em.createNamedQuery(Application.BY_SLUG, Application.class)
                 .setParameter("slug", slug)
-                .getResultStream()
+                .getResultList().stream()
                 .findFirst();
     }
 }
