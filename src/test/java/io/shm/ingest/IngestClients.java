@@ -13,16 +13,16 @@ import java.net.URI;
 import java.net.URL;
 
 /** Builds protocol clients for integration tests: new identities, registered and activated. */
-final class IngestClients {
+public final class IngestClients {
 
     private IngestClients() {
     }
 
-    static ShmClient newClient(URL base) {
+    public static ShmClient newClient(URL base) {
         return new ShmClient(URI.create(base.toString()), InstanceIdentity.generate(), Http.client());
     }
 
-    static ShmClient activeClient(URL base, String app, String version) throws IOException, InterruptedException {
+    public static ShmClient activeClient(URL base, String app, String version) throws IOException, InterruptedException {
         ShmClient client = newClient(base);
         assertEquals(201, client.register(app, version, "docker", "production", "linux/amd64").status());
         ShmResponse activated = client.activate();
@@ -30,7 +30,7 @@ final class IngestClients {
         return client;
     }
 
-    static JsonObject metrics(Object... keysAndValues) {
+    public static JsonObject metrics(Object... keysAndValues) {
         var builder = Json.createObjectBuilder();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             String key = (String) keysAndValues[i];
@@ -52,7 +52,7 @@ final class IngestClients {
         return builder.build();
     }
 
-    static JsonObject json(String text) {
+    public static JsonObject json(String text) {
         try (var reader = Json.createReader(new java.io.StringReader(text))) {
             return reader.readObject();
         }

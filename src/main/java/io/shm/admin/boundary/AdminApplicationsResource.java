@@ -16,6 +16,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import io.shm.application.control.StarsRefresher;
+import io.shm.application.control.StarsResult;
+import io.shm.application.entity.GitHubRepository;
+import io.shm.platform.Problems;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -48,6 +60,9 @@ public class AdminApplicationsResource {
     @Inject
     ActiveWindow window;
 
+    @Inject
+    StarsRefresher stars;
+
     @GET
     public JsonArray list() {
         JsonArrayBuilder array = JsonSupport.array();
@@ -60,6 +75,66 @@ public class AdminApplicationsResource {
     @Path("{slug}")
     public JsonObject get(@PathParam("slug") String slug) {
         return application(find(slug)).build();
+    }
+
+    /**
+     * {@code PUT {"github_url": ..., "logo_url": ...}}: a field left out stays as it is; null or "" removes it.
+     * The GitHub URL must be {@code https://github.com/owner/repo}.
+     */
+    @PUT
+    @Path("{slug}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    public JsonObject update(@PathParam("slug") String slug, String text) {
+        JsonObject body = Parameters.jsonObject(text);
+        Application application = find(slug);
+        Instant now = window.now();
+        if (body.containsKey("github_url")) {
+            String url = optionalString(body, "github_url");
+            GitHubRepository repository = url == null ? null : GitHubRepository.parse(url)
+                    .orElseThrow(() -> Parameters.invalid("github_url must look like https://github.com/owner/repo"));
+            application.changeGithubRepository(repository, now);
+        }
+        if (body.containsKey("logo_url")) {
+            try {
+                application.changeLogo(optionalString(body, "logo_url"), now);
+            } catch (IllegalArgumentException e) {
+                throw Parameters.invalid(e.getMessage());
+            }
+        }
+        return JsonSupport.object().add("status", "ok").add("message", "Application updated successfully")
+                .add("application", application(application)).build();
+    }
+
+    /** Asks GitHub for the repository's stars now; {@code 400} when the application has no GitHub URL. */
+    @POST
+    @Path("{slug}/refresh-stars")
+    public Response refreshStars(@PathParam("slug") String slug) {
+        find(slug);
+        StarsResult result = stars.refresh(slug)
+                .orElseThrow(() -> Parameters.invalid("the application has no GitHub URL"));
+        return switch (result.status()) {
+            case OK -> Response.ok(JsonSupport.object().add("status", "ok").add("stars", result.stars())
+                    .add("message", "Stars refreshed successfully").build()).build();
+            case RATE_LIMITED -> Problems.of(503, "github_rate_limited", "GitHub's rate limit is reached; retry later.",
+                    "until " + result.retryAt(), Map.of("Retry-After",
+                            Long.toString(Math.max(1, Duration.between(window.now(), result.retryAt()).toSeconds()))));
+            case NOT_FOUND -> Problems.of(502, "github_repository_not_found", "GitHub does not know this repository.",
+                    result.reason(), Map.of());
+            case FAILED -> Problems.of(502, "github_unavailable", "GitHub could not be asked.", result.reason(), Map.of());
+        };
+    }
+
+    private static String optionalString(JsonObject body, String name) {
+        JsonValue value = body.get(name);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.STRING) {
+            throw Parameters.invalid(name + " must be a string or null");
+        }
+        String text = ((JsonString) value).getString().strip();
+        return text.isEmpty() ? null : text;
     }
 
     /** Active, new and churned instances; each numeric key's fleet statistics; distributions of metadata and string keys. */
@@ -159,6 +234,7 @@ public class AdminApplicationsResource {
         } else {
             object.add("github_stars", application.getGithubStars());
         }
+        AdminJson.put(object, "github_stars_updated_at", application.getGithubStarsUpdatedAt());
         AdminJson.put(object, "logo_url", application.getLogoUrl());
         AdminJson.put(object, "created_at", application.getCreatedAt());
         AdminJson.put(object, "updated_at", application.getUpdatedAt());

@@ -28,6 +28,7 @@ public class Application {
     public static final String WITH_GITHUB_URL = "Application.withGithubUrl";
     public static final int NAME_MAX = 200;
     public static final int SLUG_MAX = 100;
+    public static final int LOGO_URL_MAX = 500;
 
     private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
@@ -148,6 +149,32 @@ public class Application {
     public boolean starsDue(Instant now, Duration maxAge) {
         return githubRepository().isPresent()
                 && (githubStarsUpdatedAt == null || !githubStarsUpdatedAt.isAfter(now.minus(maxAge)));
+    }
+
+    /**
+     * Sets the logo shown on the dashboard: an {@code https} URL of at most {@value #LOGO_URL_MAX} characters,
+     * or {@code null} to remove it.
+     */
+    public void changeLogo(String url, Instant now) {
+        if (url != null && !validLogoUrl(url)) {
+            throw new IllegalArgumentException("logo_url must be an https URL of at most " + LOGO_URL_MAX + " characters");
+        }
+        if (!Objects.equals(logoUrl, url)) {
+            logoUrl = url;
+            updatedAt = now;
+        }
+    }
+
+    static boolean validLogoUrl(String url) {
+        if (url.length() > LOGO_URL_MAX || url.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\')) {
+            return false;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            return "https".equals(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     public Long getId() {
