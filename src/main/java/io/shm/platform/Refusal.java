@@ -18,13 +18,19 @@ public enum Refusal {
     TOO_DEEP(400, "The metrics are nested deeper than allowed."),
     NUMBER_OUT_OF_RANGE(400, "A number has more digits or a larger exponent than allowed."),
     NUL_CHARACTER(400, "Text must not contain the NUL character (U+0000)."),
+    INVALID_PARAMETER(400, "A parameter is missing or invalid."),
     // 401
     MISSING_SIGNATURE(401, "The X-Instance-ID and X-Signature headers are required."),
+    MISSING_TOKEN(401, "An API token is required: Authorization: Bearer <token>."),
+    UNKNOWN_TOKEN(401, "The API token is not known."),
     // 403
     UNKNOWN_INSTANCE(403, "The instance is not registered."),
     REVOKED_INSTANCE(403, "The instance has been revoked."),
     BAD_SIGNATURE(403, "The signature does not match the body and the instance's key."),
     INSTANCE_MISMATCH(403, "The instance_id in the body differs from the X-Instance-ID header."),
+    REVOKED_TOKEN(403, "The API token has been revoked."),
+    // 404
+    NOT_FOUND(404, "No such resource."),
     // 409
     KEY_CONFLICT(409, "This instance_id is registered with another public key."),
     REPLAYED_SNAPSHOT(409, "The snapshot is not later than the last one accepted from this instance."),

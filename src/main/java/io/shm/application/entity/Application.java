@@ -8,9 +8,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** A self-hosted application whose instances report to this server, found by the slug of its name. */
@@ -18,10 +20,12 @@ import java.util.regex.Pattern;
 @Table(name = "application")
 @NamedQuery(name = Application.BY_SLUG, query = "SELECT a FROM Application a WHERE a.slug = :slug")
 @NamedQuery(name = Application.ALL, query = "SELECT a FROM Application a ORDER BY a.name")
+@NamedQuery(name = Application.WITH_GITHUB_URL, query = "SELECT a FROM Application a WHERE a.githubUrl IS NOT NULL")
 public class Application {
 
     public static final String BY_SLUG = "Application.bySlug";
     public static final String ALL = "Application.all";
+    public static final String WITH_GITHUB_URL = "Application.withGithubUrl";
     public static final int NAME_MAX = 200;
     public static final int SLUG_MAX = 100;
 
@@ -43,6 +47,10 @@ public class Application {
 
     @Column(name = "github_stars")
     private Integer githubStars;
+
+    /** When {@link #githubStars} was read from GitHub; null until it first was. */
+    @Column(name = "github_stars_updated_at")
+    private Instant githubStarsUpdatedAt;
 
     @Column(name = "logo_url")
     private String logoUrl;
@@ -99,6 +107,49 @@ public class Application {
         return trimmed;
     }
 
+    /** The repository {@code github_url} names; empty without one, or when it is not a plain github.com address. */
+    public Optional<GitHubRepository> githubRepository() {
+        return GitHubRepository.parse(githubUrl);
+    }
+
+    /**
+     * Links the application to a repository, or unlinks it with {@code null}. Stars counted for
+     * another repository are forgotten rather than shown for this one.
+     */
+    public void changeGithubRepository(GitHubRepository repository, Instant now) {
+        String url = repository == null ? null : repository.url();
+        if (Objects.equals(url, githubUrl)) {
+            return;
+        }
+        githubUrl = url;
+        githubStars = null;
+        githubStarsUpdatedAt = null;
+        updatedAt = now;
+    }
+
+    /**
+     * Stars read from GitHub at {@code at}. A reading older than the one kept is ignored, so that a
+     * slow refresh finishing after a quicker one cannot bring back an older count. {@code updatedAt}
+     * stays: it tells when the application was last edited, and stars have their own timestamp.
+     */
+    public void recordStars(int stars, Instant at) {
+        if (stars < 0) {
+            throw new IllegalArgumentException("a star count cannot be negative");
+        }
+        Objects.requireNonNull(at, "at");
+        if (githubStarsUpdatedAt != null && at.isBefore(githubStarsUpdatedAt)) {
+            return;
+        }
+        githubStars = stars;
+        githubStarsUpdatedAt = at;
+    }
+
+    /** True when the application has a repository whose stars were never read, or not within {@code maxAge}. */
+    public boolean starsDue(Instant now, Duration maxAge) {
+        return githubRepository().isPresent()
+                && (githubStarsUpdatedAt == null || !githubStarsUpdatedAt.isAfter(now.minus(maxAge)));
+    }
+
     public Long getId() {
         return id;
     }
@@ -117,6 +168,10 @@ public class Application {
 
     public Integer getGithubStars() {
         return githubStars;
+    }
+
+    public Instant getGithubStarsUpdatedAt() {
+        return githubStarsUpdatedAt;
     }
 
     public String getLogoUrl() {

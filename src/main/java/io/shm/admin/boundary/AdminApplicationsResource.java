@@ -1,0 +1,167 @@
+package io.shm.admin.boundary;
+
+import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.entity.Bucket;
+import io.shm.aggregation.entity.DistributionPoint;
+import io.shm.aggregation.entity.SeriesPoint;
+import io.shm.aggregation.control.ActiveWindow;
+import io.shm.application.entity.Application;
+import io.shm.platform.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Applications and what their fleets report: {@code GET /api/v1/admin/applications[/{slug}]} as the
+ * original server had them, plus per-application statistics, time series and distributions over time.
+ */
+@ApplicationScoped
+@AdminApi
+@Path("v1/admin/applications")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminApplicationsResource {
+
+    static final int TOP_VALUES = 50;
+
+    @PersistenceContext(unitName = "shm")
+    EntityManager em;
+
+    @Inject
+    FleetQueries fleet;
+
+    @Inject
+    ActiveWindow window;
+
+    @GET
+    public JsonArray list() {
+        JsonArrayBuilder array = JsonSupport.array();
+        em.createNamedQuery(Application.ALL, Application.class).getResultList()
+                .forEach(application -> array.add(application(application)));
+        return array.build();
+    }
+
+    @GET
+    @Path("{slug}")
+    public JsonObject get(@PathParam("slug") String slug) {
+        return application(find(slug)).build();
+    }
+
+    /** Active, new and churned instances; each numeric key's fleet statistics; distributions of metadata and string keys. */
+    @GET
+    @Path("{slug}/stats")
+    public JsonObject stats(@PathParam("slug") String slug) throws SQLException {
+        ApplicationRef application = ref(slug);
+        JsonObjectBuilder stats = AdminStatsResource.counts(JsonSupport.object()
+                .add("application", application.slug())
+                .add("active_days", window.days()), fleet.counts(application.id()));
+        return stats.add("metrics", AdminJson.numbers(fleet.numbers(application.id())))
+                .add("metadata", AdminJson.distributions(fleet.metadataDistributions(application.id(), TOP_VALUES)))
+                .add("values", AdminJson.distributions(fleet.valueDistributions(application.id(), TOP_VALUES)))
+                .build();
+    }
+
+    /**
+     * A numeric key's time series: per bucket the sum of each active instance's last value in it, and
+     * how many instances reported it. A bucket where no instance reported the key is absent.
+     */
+    @GET
+    @Path("{slug}/series")
+    public JsonObject series(@PathParam("slug") String slug, @QueryParam("key") String key,
+                             @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
+                             @QueryParam("to") String toText) throws SQLException {
+        String metric = Parameters.key(key);
+        Bucket bucket = Parameters.bucket(bucketName, Bucket.HOUR);
+        Instant to = Parameters.instant("to", toText, window.now());
+        Instant from = Parameters.instant("from", fromText, to.minus(defaultSpan(bucket)));
+        Parameters.range(from, to, bucket);
+        ApplicationRef application = ref(slug);
+        JsonArrayBuilder points = JsonSupport.array();
+        for (SeriesPoint point : fleet.series(application.id(), metric, bucket, from, to)) {
+            JsonObjectBuilder entry = JsonSupport.object().add("t", point.bucketStart().toString())
+                    .add("instances", point.instances());
+            AdminJson.put(entry, "sum", point.sum());
+            AdminJson.put(entry, "min", point.min());
+            AdminJson.put(entry, "max", point.max());
+            points.add(entry);
+        }
+        return JsonSupport.object().add("application", application.slug()).add("key", metric)
+                .add("bucket", bucket.label()).add("from", bucket.align(from).toString()).add("to", to.toString())
+                .add("points", points).build();
+    }
+
+    /**
+     * A string key's distribution over time: per bucket, instances per value (most frequent first,
+     * the rest as one entry with a null value). {@code key=app_version} gives the version share.
+     */
+    @GET
+    @Path("{slug}/distribution")
+    public JsonObject distribution(@PathParam("slug") String slug, @QueryParam("key") String key,
+                                   @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
+                                   @QueryParam("to") String toText) throws SQLException {
+        String metric = Parameters.key(key);
+        Bucket bucket = Parameters.bucket(bucketName, Bucket.DAY);
+        Instant to = Parameters.instant("to", toText, window.now());
+        Instant from = Parameters.instant("from", fromText, to.minus(defaultSpan(bucket)));
+        Parameters.range(from, to, bucket);
+        ApplicationRef application = ref(slug);
+        String stored = "app_version".equals(metric) ? FleetQueries.VERSION_KEY : metric;
+        JsonArrayBuilder points = JsonSupport.array();
+        List<DistributionPoint> series = fleet.distributionSeries(application.id(), stored, bucket, from, to, TOP_VALUES);
+        for (DistributionPoint point : series) {
+            points.add(JsonSupport.object().add("t", point.bucketStart().toString())
+                    .add("values", AdminJson.valueCounts(point.values())));
+        }
+        return JsonSupport.object().add("application", application.slug()).add("key", metric)
+                .add("bucket", bucket.label()).add("from", bucket.align(from).toString()).add("to", to.toString())
+                .add("points", points).build();
+    }
+
+    static Duration defaultSpan(Bucket bucket) {
+        return switch (bucket) {
+            case HOUR -> Duration.ofHours(48);
+            case DAY -> Duration.ofDays(30);
+            case WEEK -> Duration.ofDays(7 * 26);
+        };
+    }
+
+    private ApplicationRef ref(String slug) throws SQLException {
+        return fleet.application(slug).orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
+    }
+
+    Application find(String slug) {
+        return em.createNamedQuery(Application.BY_SLUG, Application.class).setParameter("slug", slug)
+                .getResultStream().findFirst()
+                .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
+    }
+
+    static JsonObjectBuilder application(Application application) {
+        JsonObjectBuilder object = JsonSupport.object().add("id", application.getId())
+                .add("slug", application.getSlug()).add("name", application.getName());
+        AdminJson.put(object, "github_url", application.getGithubUrl());
+        if (application.getGithubStars() == null) {
+            object.addNull("github_stars");
+        } else {
+            object.add("github_stars", application.getGithubStars());
+        }
+        AdminJson.put(object, "logo_url", application.getLogoUrl());
+        AdminJson.put(object, "created_at", application.getCreatedAt());
+        AdminJson.put(object, "updated_at", application.getUpdatedAt());
+        return object;
+    }
+}

@@ -1,0 +1,144 @@
+package io.shm.admin.boundary;
+
+import io.shm.admin.control.InstanceDirectory;
+import io.shm.platform.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/admin/export/instances?format=csv|json&app=&status=}: every selected instance with
+ * its current metrics, streamed from a database cursor to the client, so memory stays flat for any
+ * number of instances. CSV has one column per metric key; text cells that a spreadsheet would run as a
+ * formula are prefixed with {@code '}.
+ */
+@ApplicationScoped
+@AdminApi
+@Path("v1/admin/export/instances")
+public class AdminExportResource {
+
+    static final List<String> COLUMNS = List.of("instance_id", "app_slug", "app_version", "deployment_mode",
+            "environment", "os_arch", "status", "active", "first_seen_at", "last_seen_at", "last_snapshot_at");
+
+    @Inject
+    InstanceDirectory directory;
+
+    @GET
+    public Response export(@QueryParam("format") String format, @QueryParam("app") String app,
+                           @QueryParam("status") String status) throws SQLException {
+        InstanceDirectory.Filter filter = AdminInstancesResource.filter(app, null, status, null);
+        String kind = format == null || format.isBlank() ? "csv" : format.strip();
+        return switch (kind) {
+            case "csv" -> {
+                List<String> keys = directory.keys(filter);
+                yield Response.ok((StreamingOutput) out -> csv(filter, keys, out))
+                        .type("text/csv; charset=utf-8")
+                        .header("Content-Disposition", "attachment; filename=\"instances.csv\"").build();
+            }
+            case "json" -> Response.ok((StreamingOutput) out -> json(filter, out))
+                    .type("application/json")
+                    .header("Content-Disposition", "attachment; filename=\"instances.json\"").build();
+            default -> throw Parameters.invalid("format must be csv or json");
+        };
+    }
+
+    private void csv(InstanceDirectory.Filter filter, List<String> keys, java.io.OutputStream out) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        line(writer, COLUMNS.stream().map(CsvCells::text).toList(), keys.stream().map(CsvCells::text).toList());
+        streaming(() -> directory.each(filter, instance -> {
+            JsonObject metrics = AdminJson.metrics(instance.metricsJson());
+            List<String> fixed = List.of(CsvCells.text(instance.instanceId().toString()), CsvCells.text(instance.appSlug()),
+                    CsvCells.text(instance.appVersion()), CsvCells.text(instance.deploymentMode()),
+                    CsvCells.text(instance.environment()), CsvCells.text(instance.osArch()), instance.status(),
+                    Boolean.toString(instance.active()), String.valueOf(instance.firstSeen()),
+                    String.valueOf(instance.lastSeen()), instance.lastSnapshotAt() == null ? "" : instance.lastSnapshotAt().toString());
+            List<String> values = keys.stream().map(key -> CsvCells.value(metrics.get(key))).toList();
+            try {
+                line(writer, fixed, values);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        writer.flush();
+    }
+
+    private void json(InstanceDirectory.Filter filter, java.io.OutputStream out) throws IOException {
+        try (JsonGenerator generator = JsonSupport.generator(out)) {
+            generator.writeStartArray();
+            streaming(() -> directory.each(filter, instance -> generator.write(AdminJson.instance(instance).build())));
+            generator.writeEnd();
+        }
+    }
+
+    private static void line(Writer writer, List<String> fixed, List<String> values) throws IOException {
+        writer.write(String.join(",", fixed));
+        for (String value : values) {
+            writer.write(',');
+            writer.write(value);
+        }
+        writer.write("\r\n");
+    }
+
+    private interface Export {
+        void run() throws SQLException;
+    }
+
+    /** Once the answer has started, a failure can only cut it short: the client sees a truncated file. */
+    private static void streaming(Export export) throws IOException {
+        try {
+            export.run();
+        } catch (SQLException e) {
+            throw new IOException("export cut short: the database failed (SQL state " + e.getSQLState() + ")", e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** CSV cells (RFC 4180), safe to open in a spreadsheet. */
+    static final class CsvCells {
+
+        private CsvCells() {
+        }
+
+        static String value(JsonValue value) {
+            if (value == null || value == JsonValue.NULL) {
+                return "";
+            }
+            return switch (value.getValueType()) {
+                case NUMBER, TRUE, FALSE -> value.toString();
+                case STRING -> text(((jakarta.json.JsonString) value).getString());
+                default -> text(value.toString());
+            };
+        }
+
+        static String text(String text) {
+            if (text == null) {
+                return "";
+            }
+            String cell = text;
+            if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+                cell = "'" + cell;
+            }
+            if (cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0
+                    || !cell.equals(text)) {
+                cell = '"' + cell.replace("\"", "\"\"") + '"';
+            }
+            return cell;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.shm.admin.boundary;
+
+import io.shm.admin.control.InstanceAdmin;
+import io.shm.admin.control.InstanceDirectory;
+import io.shm.platform.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Instances: {@code GET /api/v1/admin/instances?offset&limit&app&q} answers, as the original server did,
+ * an array of instances with their current metrics, now one page at a time (the total in
+ * {@code X-Total-Count}), with {@code status} and {@code sort} filters; one instance with its snapshot
+ * history; revoke, reactivate, delete.
+ */
+@ApplicationScoped
+@AdminApi
+@Path("v1/admin/instances")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminInstancesResource {
+
+    static final int DEFAULT_PAGE = 50;
+
+    @Inject
+    InstanceDirectory directory;
+
+    @Inject
+    InstanceAdmin admin;
+
+    @GET
+    public Response list(@QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit,
+                         @QueryParam("app") String app, @QueryParam("q") String search,
+                         @QueryParam("status") String status, @QueryParam("sort") String sort) throws SQLException {
+        int first = Parameters.bounded("offset", offset, 0, 0, Integer.MAX_VALUE);
+        int size = Parameters.bounded("limit", limit, DEFAULT_PAGE, 1, InstanceDirectory.MAX_PAGE);
+        InstanceDirectory.Page page = directory.page(filter(app, search, status, sort), first, size);
+        JsonArrayBuilder array = JsonSupport.array();
+        page.instances().forEach(instance -> array.add(AdminJson.instance(instance)));
+        return Response.ok(array.build()).header("X-Total-Count", page.total()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject detail(@PathParam("id") String id) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        InstanceDirectory.Detail detail = directory.detail(instanceId)
+                .orElseThrow(() -> Parameters.notFound("no instance " + instanceId));
+        JsonObjectBuilder pending = JsonSupport.object();
+        AdminJson.put(pending, "app_version", detail.pendingAppVersion());
+        AdminJson.put(pending, "deployment_mode", detail.pendingDeploymentMode());
+        AdminJson.put(pending, "environment", detail.pendingEnvironment());
+        AdminJson.put(pending, "os_arch", detail.pendingOsArch());
+        return AdminJson.instance(detail.summary()).add("pending_metadata", pending).build();
+    }
+
+    /** The instance's snapshots, newest first, {@code limit} at a time (at most 1,000); page with {@code before}. */
+    @GET
+    @Path("{id}/snapshots")
+    public JsonObject snapshots(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                @QueryParam("before") String before) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        int size = Parameters.bounded("limit", limit, 100, 1, 1000);
+        Instant until = Parameters.instant("before", before, Parameters.LATEST);
+        if (directory.detail(instanceId).isEmpty()) {
+            throw Parameters.notFound("no instance " + instanceId);
+        }
+        JsonArrayBuilder array = JsonSupport.array();
+        for (InstanceDirectory.HistoryEntry entry : directory.history(instanceId, until, size)) {
+            array.add(JsonSupport.object().add("received_at", entry.receivedAt().toString())
+                    .add("timestamp", entry.timestamp().toString())
+                    .add("metrics", AdminJson.metrics(entry.metricsJson())));
+        }
+        return JsonSupport.object().add("instance_id", instanceId.toString()).add("snapshots", array).build();
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    public JsonObject revoke(@PathParam("id") String id) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        if (!admin.revoke(instanceId)) {
+            throw Parameters.notFound("no instance " + instanceId);
+        }
+        return JsonSupport.object().add("status", "revoked").add("message", "Instance revoked").build();
+    }
+
+    @POST
+    @Path("{id}/reactivate")
+    public JsonObject reactivate(@PathParam("id") String id) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        if (!admin.reactivate(instanceId)) {
+            throw Parameters.notFound("no instance " + instanceId);
+        }
+        return JsonSupport.object().add("status", "active").add("message", "Instance reactivated").build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        if (!admin.delete(instanceId)) {
+            throw Parameters.notFound("no instance " + instanceId);
+        }
+        return Response.noContent().build();
+    }
+
+    static InstanceDirectory.Filter filter(String app, String search, String status, String sort) {
+        String state = status == null || status.isBlank() ? null : status.strip().toLowerCase(Locale.ROOT);
+        if (state != null && !java.util.Set.of("active", "inactive", "pending", "revoked").contains(state)) {
+            throw Parameters.invalid("status must be active, inactive, pending or revoked");
+        }
+        if (search != null && search.length() > 200) {
+            throw Parameters.invalid("q is longer than 200 characters");
+        }
+        boolean descending = true;
+        String column = null;
+        if (sort != null && !sort.isBlank()) {
+            String[] parts = sort.strip().split(",", 2);
+            column = parts[0];
+            if (!InstanceDirectory.SORTS.containsKey(column)) {
+                throw Parameters.invalid("sort is one of " + new java.util.TreeSet<>(InstanceDirectory.SORTS.keySet())
+                        + ", optionally followed by ,asc or ,desc");
+            }
+            if (parts.length == 2) {
+                if (!parts[1].equals("asc") && !parts[1].equals("desc")) {
+                    throw Parameters.invalid("the sort direction is asc or desc");
+                }
+                descending = parts[1].equals("desc");
+            }
+        }
+        return new InstanceDirectory.Filter(app, search, state, column, descending);
+    }
+}

@@ -1,0 +1,97 @@
+package io.shm.admin.boundary;
+
+import io.shm.admin.control.InstanceDirectory;
+import io.shm.aggregation.entity.Distribution;
+import io.shm.aggregation.entity.NumericStats;
+import io.shm.aggregation.entity.ValueCount;
+import io.shm.platform.JsonSupport;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** The admin API's JSON shapes: snake_case names as the original server used them, ISO-8601 UTC times, nulls kept. */
+final class AdminJson {
+
+    private AdminJson() {
+    }
+
+    static JsonObjectBuilder put(JsonObjectBuilder object, String name, String value) {
+        return value == null ? object.addNull(name) : object.add(name, value);
+    }
+
+    static JsonObjectBuilder put(JsonObjectBuilder object, String name, Instant value) {
+        return value == null ? object.addNull(name) : object.add(name, value.toString());
+    }
+
+    static JsonObjectBuilder put(JsonObjectBuilder object, String name, BigDecimal value) {
+        return value == null ? object.addNull(name) : object.add(name, value);
+    }
+
+    static JsonObject metrics(String json) {
+        try (var reader = JsonSupport.reader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    static JsonObjectBuilder instance(InstanceDirectory.Summary summary) {
+        JsonObjectBuilder object = JsonSupport.object().add("instance_id", summary.instanceId().toString());
+        put(object, "app_name", summary.appName());
+        put(object, "app_slug", summary.appSlug());
+        put(object, "app_version", summary.appVersion());
+        put(object, "deployment_mode", summary.deploymentMode());
+        put(object, "environment", summary.environment());
+        put(object, "os_arch", summary.osArch());
+        object.add("status", summary.status());
+        object.add("active", summary.active());
+        put(object, "first_seen_at", summary.firstSeen());
+        put(object, "last_seen_at", summary.lastSeen());
+        put(object, "last_snapshot_at", summary.lastSnapshotAt());
+        object.add("metrics", metrics(summary.metricsJson()));
+        return object;
+    }
+
+    static JsonObjectBuilder numbers(List<NumericStats> stats) {
+        JsonObjectBuilder object = JsonSupport.object();
+        for (NumericStats key : stats) {
+            JsonObjectBuilder values = JsonSupport.object().add("instances", key.instances());
+            put(values, "sum", key.sum());
+            put(values, "min", key.min());
+            put(values, "max", key.max());
+            put(values, "mean", key.mean());
+            put(values, "p50", key.p50());
+            put(values, "p90", key.p90());
+            put(values, "p99", key.p99());
+            object.add(key.key(), values);
+        }
+        return object;
+    }
+
+    static JsonObjectBuilder distributions(List<Distribution> distributions) {
+        JsonObjectBuilder object = JsonSupport.object();
+        for (Distribution distribution : distributions) {
+            object.add(distribution.key(), JsonSupport.object()
+                    .add("values", valueCounts(distribution.values()))
+                    .add("other_instances", distribution.otherInstances()));
+        }
+        return object;
+    }
+
+    static JsonArrayBuilder valueCounts(List<ValueCount> counts) {
+        JsonArrayBuilder array = JsonSupport.array();
+        for (ValueCount count : counts) {
+            JsonObjectBuilder entry = JsonSupport.object();
+            put(entry, "value", count.value());
+            array.add(entry.add("instances", count.instances()));
+        }
+        return array;
+    }
+
+    static JsonValue nullable(BigDecimal value) {
+        return value == null ? JsonValue.NULL : JsonSupport.value(value);
+    }
+}

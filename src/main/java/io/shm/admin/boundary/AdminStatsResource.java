@@ -1,0 +1,57 @@
+package io.shm.admin.boundary;
+
+import io.shm.aggregation.control.ActiveWindow;
+import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.entity.InstanceCounts;
+import io.shm.aggregation.entity.NumericStats;
+import io.shm.platform.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
+
+/**
+ * {@code GET /api/v1/admin/stats}: the whole server at a glance, in the original server's fields
+ * ({@code total_instances}, {@code active_instances}, {@code global_metrics}: the fleet total of every
+ * numeric key over active instances of all applications) and more.
+ */
+@ApplicationScoped
+@AdminApi
+@Path("v1/admin/stats")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminStatsResource {
+
+    @Inject
+    FleetQueries fleet;
+
+    @Inject
+    ActiveWindow window;
+
+    @GET
+    public JsonObject stats() throws SQLException {
+        InstanceCounts counts = fleet.counts(null);
+        JsonObjectBuilder totals = JsonSupport.object();
+        for (NumericStats key : fleet.numbers(null)) {
+            totals.add(key.key(), key.sum());
+        }
+        return counts(JsonSupport.object(), counts)
+                .add("applications", fleet.applications().size())
+                .add("active_days", window.days())
+                .add("global_metrics", totals)
+                .build();
+    }
+
+    static JsonObjectBuilder counts(JsonObjectBuilder object, InstanceCounts counts) {
+        return object.add("total_instances", counts.total())
+                .add("active_instances", counts.active())
+                .add("pending_instances", counts.pending())
+                .add("revoked_instances", counts.revoked())
+                .add("new_instances", JsonSupport.object().add("7d", counts.new7Days()).add("30d", counts.new30Days()))
+                .add("churned_instances", JsonSupport.object().add("7d", counts.churned7Days()).add("30d", counts.churned30Days()));
+    }
+}

@@ -1,0 +1,119 @@
+package io.shm.admin.control;
+
+import io.shm.aggregation.control.Rollups;
+import io.shm.persistence.control.SchemaMigration;
+import io.shm.signature.control.KeyCache;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * What an operator does to an instance: revoke it (its key is refused from then on), reactivate it, or
+ * delete it with every row that is its own. The rollup buckets it contributed to are marked for the
+ * next rollup run, so fleet history stops counting it.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.NOT_SUPPORTED)
+public class InstanceAdmin {
+
+    @Resource(lookup = SchemaMigration.DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    KeyCache keys;
+
+    @Inject
+    Logger log;
+
+    /** @return whether the instance exists (revoking a revoked instance changes nothing and is fine) */
+    public boolean revoke(UUID instanceId) throws SQLException {
+        boolean found = setStatus(instanceId, "REVOKED", "status <> 'REVOKED'");
+        keys.evict(instanceId);
+        if (found) {
+            log.info(() -> "Instance " + instanceId + " revoked");
+        }
+        return found;
+    }
+
+    /** Lifts a revocation: the instance is active again (its key and history are unchanged). */
+    public boolean reactivate(UUID instanceId) throws SQLException {
+        boolean found = setStatus(instanceId, "ACTIVE", "status = 'REVOKED'");
+        keys.evict(instanceId);
+        return found;
+    }
+
+    /** Deletes the instance, its snapshots and its per-bucket values. */
+    public boolean delete(UUID instanceId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                OptionalLong row = rowId(connection, instanceId);
+                if (row.isEmpty()) {
+                    connection.rollback();
+                    return false;
+                }
+                Rollups.markInstanceBuckets(connection, row.getAsLong());
+                try (PreparedStatement statement = connection.prepareStatement("DELETE FROM instance WHERE id = ?")) {
+                    statement.setLong(1, row.getAsLong());
+                    statement.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+        keys.evict(instanceId);
+        log.info(() -> "Instance " + instanceId + " deleted with its snapshots");
+        return true;
+    }
+
+    private boolean setStatus(UUID instanceId, String status, String when) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                OptionalLong row = rowId(connection, instanceId);
+                if (row.isEmpty()) {
+                    connection.rollback();
+                    return false;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE instance SET status = ? WHERE id = ? AND " + when)) {
+                    statement.setString(1, status);
+                    statement.setLong(2, row.getAsLong());
+                    if (statement.executeUpdate() == 1) {
+                        Rollups.markInstanceBuckets(connection, row.getAsLong());
+                    }
+                }
+                connection.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static OptionalLong rowId(Connection connection, UUID instanceId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id FROM instance WHERE instance_id = ? FOR UPDATE")) {
+            statement.setObject(1, instanceId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+}
