@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
-    static final String RETRY_AFTER_SECONDS = "30";
+    public static final String RETRY_AFTER_SECONDS = "30";
 
     @Inject
     IngestStats stats;
@@ -56,7 +56,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     /** A JDBC failure anywhere in the chain, as JPA, JTA and the pool wrap it. */
-    static boolean isDatabaseFailure(Throwable thrown) {
+    public static boolean isDatabaseFailure(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String type = t.getClass().getName();
             if (t instanceof SQLException

@@ -54,6 +54,11 @@ public class IngestLimits {
         return maxBodyBytes;
     }
 
+    /** Snapshots with a longer key are refused, so a longer key asked for elsewhere names nothing reported now. */
+    public int maxKeyLength() {
+        return maxKeyLength;
+    }
+
     /** The body as a JSON object, or a 400 that says what is wrong with it. */
     public JsonObject parseObject(byte[] body) {
         JsonValue value;
