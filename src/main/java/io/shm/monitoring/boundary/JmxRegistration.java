@@ -2,6 +2,8 @@ package io.shm.monitoring.boundary;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
@@ -26,6 +28,12 @@ import javax.management.StandardMBean;
  * Puts the server's MXBeans on the platform MBean server for the life of the deployment, where
  * jconsole, VisualVM or an agent attached to the JVM find them, and the remote connector
  * ({@link JmxConnector}) serves them when one is configured.
+ *
+ * <p>JMX calls arrive on threads of the JVM (RMI, an attached agent) that know nothing of this
+ * application. Each MXBean is therefore wrapped in a contextual proxy, so that a call runs with the
+ * application's class loader and naming context: the first call may be what creates a lazy
+ * application-scoped bean, which would otherwise get no {@code EntityManager} and no configuration,
+ * and keep it that way for the life of the deployment.
  */
 @Singleton
 @Startup
@@ -48,15 +56,18 @@ public class JmxRegistration {
     @Inject
     Logger log;
 
+    @Resource
+    ContextService context;
+
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
     private final List<ObjectName> registered = new ArrayList<>();
 
     @PostConstruct
     void register() {
-        register(INGEST, ingest, IngestStatsMXBean.class);
-        register(RATE_LIMITS, rateLimits, RateLimitsMXBean.class);
-        register(CACHES, caches, CachesMXBean.class);
+        replace(INGEST, ingest, IngestStatsMXBean.class);
+        replace(RATE_LIMITS, rateLimits, RateLimitsMXBean.class);
+        replace(CACHES, caches, CachesMXBean.class);
     }
 
     /** Unregistered, or the platform MBean server would keep this deployment's classes alive after it is gone. */
@@ -74,7 +85,8 @@ public class JmxRegistration {
         registered.clear();
     }
 
-    private <T> void register(ObjectName name, T implementation, Class<T> mxbeanInterface) {
+    /** Not an overload of {@link #register()}: the EJB container finds its lifecycle callback by name. */
+    private <T> void replace(ObjectName name, T implementation, Class<T> mxbeanInterface) {
         try {
             // A deployment that ended without undeploying (a crash of the deployer, a failed
             // redeployment) leaves its MBean behind: this deployment's replaces it.
@@ -82,7 +94,8 @@ public class JmxRegistration {
                 server.unregisterMBean(name);
                 log.info(() -> "Replaced a leftover MBean " + name + " from an earlier deployment");
             }
-            server.registerMBean(new NamedParameters<>(implementation, mxbeanInterface), name);
+            T contextual = context.createContextualProxy(implementation, mxbeanInterface);
+            server.registerMBean(new NamedParameters<>(contextual, mxbeanInterface), name);
             registered.add(name);
         } catch (JMException e) {
             throw new IllegalStateException("Cannot register MBean " + name, e);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shm.ratelimit.control.RateLimiters;
 import io.shm.testing.MutableClock;
+import jakarta.enterprise.concurrent.ContextService;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +34,19 @@ class JmxRegistrationTest {
         registration.rateLimits = new RateLimitsJmx();
         registration.rateLimits.limiter = RateLimiters.configured(new MutableClock(Instant.EPOCH), Map.of());
         registration.caches = new CachesJmx();
+        registration.context = sameThreadContext();
         return registration;
+    }
+
+    /** Outside a container there is no context to carry: the contextual proxy is the instance itself. */
+    private static ContextService sameThreadContext() {
+        return (ContextService) Proxy.newProxyInstance(ContextService.class.getClassLoader(), new Class<?>[] {ContextService.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("createContextualProxy") && arguments.length == 2) {
+                        return arguments[0];
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
