@@ -50,7 +50,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             log.log(Level.WARNING, "Database unavailable: {0}", rootMessage(thrown));
             return Problems.of(Refusal.DATABASE_UNAVAILABLE, null, Map.of("Retry-After", RETRY_AFTER_SECONDS));
         }
-        stats.failed();
+        stats.failed(thrown);
         log.log(Level.SEVERE, "Unexpected failure while serving a request", thrown);
         return Problems.of(500, "internal_error", "Internal Server Error", null, Map.of());
     }

@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +34,20 @@ public class RateLimiter {
             this.defaultBurst = burst;
         }
 
-        String key() {
+        /** As in configuration keys, refusals and JMX: {@code snapshot}. */
+        public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The scope named {@code key}, in any case. */
+        public static Scope of(String key) {
+            for (Scope scope : values()) {
+                if (scope.key().equalsIgnoreCase(key == null ? "" : key.trim())) {
+                    return scope;
+                }
+            }
+            throw new IllegalArgumentException("unknown scope '" + key + "': one of "
+                    + Arrays.stream(values()).map(Scope::key).toList());
         }
     }
 
@@ -48,7 +61,8 @@ public class RateLimiter {
     Config config;
 
     private volatile boolean enabled;
-    private final Map<Scope, Limit> limits = new EnumMap<>(Scope.class);
+    /** Concurrent: JMX changes limits while requests read them. */
+    private final Map<Scope, Limit> limits = new ConcurrentHashMap<>();
     private final Map<Scope, Map<String, Bucket>> buckets = new EnumMap<>(Scope.class);
     private final Map<Scope, LongAdder> refusals = new EnumMap<>(Scope.class);
 
@@ -91,12 +105,22 @@ public class RateLimiter {
         }
     }
 
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Switches all limits on or off at run time; buckets already filled are kept. */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Limit limit(Scope scope) {
+        return limits.get(scope);
+    }
+
     /** Changes a limit at run time; buckets refill at the new rate from now on. */
     public void setLimit(Scope scope, int perMinute, int burst) {
-        if (perMinute < 1 || burst < 1) {
-            throw new IllegalArgumentException("a limit needs at least 1 per minute and a burst of at least 1");
-        }
-        limits.put(scope, new Limit(perMinute, burst));
+        limits.put(scope, Limit.of(perMinute, burst));
     }
 
     public long refusals(Scope scope) {
@@ -105,6 +129,20 @@ public class RateLimiter {
 
     /** Requests per minute and the largest burst. */
     public record Limit(int perMinute, int burst) {
+
+        /** Far above any real client; a larger number is a typing mistake, not a limit. */
+        static final int MAX = 1_000_000;
+
+        /** A limit from an operator's input, refused with the reason when it makes no sense. */
+        public static Limit of(int perMinute, int burst) {
+            if (perMinute < 1 || perMinute > MAX) {
+                throw new IllegalArgumentException("perMinute must be between 1 and " + MAX + ", not " + perMinute);
+            }
+            if (burst < 1 || burst > MAX) {
+                throw new IllegalArgumentException("burst must be between 1 and " + MAX + ", not " + burst);
+            }
+            return new Limit(perMinute, burst);
+        }
     }
 
     /** One key's bucket. Synchronized per bucket: contention is per client, not global. */

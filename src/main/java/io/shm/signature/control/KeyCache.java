@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -33,6 +34,8 @@ public class KeyCache {
     int capacity;
 
     private Map<UUID, CachedKey> entries;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     /** An instance's row id and its decoded key. */
     public record CachedKey(long rowId, VerificationKey key) {
@@ -55,8 +58,10 @@ public class KeyCache {
             cached = entries.get(instanceId);
         }
         if (cached != null) {
+            hits.increment();
             return Optional.of(cached);
         }
+        misses.increment();
         List<Object[]> rows = em.createQuery(
                         "SELECT i.id, i.publicKey, i.status FROM Instance i WHERE i.instanceId = :instanceId", Object[].class)
                 .setParameter("instanceId", instanceId)
@@ -81,5 +86,28 @@ public class KeyCache {
     /** Forgets an instance: called when it is revoked or deleted. */
     public synchronized void evict(UUID instanceId) {
         entries.remove(instanceId);
+    }
+
+    /** Forgets every key; they are read again from the database as instances send. */
+    public synchronized void clear() {
+        entries.clear();
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Lookups answered from memory, since deployment. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups that went to the database, found or not, since deployment. */
+    public long misses() {
+        return misses.sum();
     }
 }

@@ -90,7 +90,7 @@ class RateLimiterTest {
     }
 
     /** Just enough MicroProfile Config for a unit test: values from a map, converted by their type. */
-    private record MapConfig(Map<String, String> values) implements Config {
+    record MapConfig(Map<String, String> values) implements Config {
         @Override
         @SuppressWarnings("unchecked")
         public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
