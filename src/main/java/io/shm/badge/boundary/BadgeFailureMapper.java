@@ -36,7 +36,7 @@ public class BadgeFailureMapper implements ExceptionMapper<Throwable> {
             String allow = web.getResponse().getHeaderString(HttpHeaders.ALLOW);
             return (allow == null ? answer : answer.header(HttpHeaders.ALLOW, allow)).build();
         }
-        stats.failed();
+        stats.failed(thrown);
         log.log(Level.SEVERE, "Unexpected failure while drawing a badge", thrown);
         return BadgeAnswers.error(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), null, "error").build();
     }
