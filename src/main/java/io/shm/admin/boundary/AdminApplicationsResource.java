@@ -14,15 +14,13 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import io.shm.application.control.StarsRefresher;
 import io.shm.application.control.StarsResult;
-import io.shm.application.entity.GitHubRepository;
+import io.shm.application.control.ApplicationSettings;
+import java.util.Optional;
 import io.shm.platform.Problems;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -51,8 +49,8 @@ public class AdminApplicationsResource {
 
     static final int TOP_VALUES = 50;
 
-    @PersistenceContext(unitName = "shm")
-    EntityManager em;
+    @Inject
+    ApplicationSettings settings;
 
     @Inject
     FleetQueries fleet;
@@ -66,8 +64,7 @@ public class AdminApplicationsResource {
     @GET
     public JsonArray list() {
         JsonArrayBuilder array = JsonSupport.array();
-        em.createNamedQuery(Application.ALL, Application.class).getResultList()
-                .forEach(application -> array.add(application(application)));
+        settings.all().forEach(application -> array.add(application(application)));
         return array.build();
     }
 
@@ -84,26 +81,33 @@ public class AdminApplicationsResource {
     @PUT
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Transactional
     public JsonObject update(@PathParam("slug") String slug, String text) {
         JsonObject body = Parameters.jsonObject(text);
-        Application application = find(slug);
-        Instant now = window.now();
-        if (body.containsKey("github_url")) {
-            String url = optionalString(body, "github_url");
-            GitHubRepository repository = url == null ? null : GitHubRepository.parse(url)
-                    .orElseThrow(() -> Parameters.invalid("github_url must look like https://github.com/owner/repo"));
-            application.changeGithubRepository(repository, now);
-        }
-        if (body.containsKey("logo_url")) {
-            try {
-                application.changeLogo(optionalString(body, "logo_url"), now);
-            } catch (IllegalArgumentException e) {
-                throw Parameters.invalid(e.getMessage());
-            }
+        ApplicationSettings.Change change = new ApplicationSettings.Change(field(body, "github_url"), field(body, "logo_url"));
+        Application application;
+        try {
+            application = settings.change(slug, change)
+                    .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
+        } catch (IllegalArgumentException e) {
+            throw Parameters.invalid(e.getMessage());
         }
         return JsonSupport.object().add("status", "ok").add("message", "Application updated successfully")
                 .add("application", application(application)).build();
+    }
+
+    /** Absent: unchanged; null or "": removed. */
+    private static Optional<String> field(JsonObject body, String name) {
+        if (!body.containsKey(name)) {
+            return Optional.empty();
+        }
+        JsonValue value = body.get(name);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            return Optional.of("");
+        }
+        if (value.getValueType() != JsonValue.ValueType.STRING) {
+            throw Parameters.invalid(name + " must be a string or null");
+        }
+        return Optional.of(((JsonString) value).getString());
     }
 
     /** Asks GitHub for the repository's stars now; {@code 400} when the application has no GitHub URL. */
@@ -123,18 +127,6 @@ public class AdminApplicationsResource {
                     result.reason(), Map.of());
             case FAILED -> Problems.of(502, "github_unavailable", "GitHub could not be asked.", result.reason(), Map.of());
         };
-    }
-
-    private static String optionalString(JsonObject body, String name) {
-        JsonValue value = body.get(name);
-        if (value.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (value.getValueType() != JsonValue.ValueType.STRING) {
-            throw Parameters.invalid(name + " must be a string or null");
-        }
-        String text = ((JsonString) value).getString().strip();
-        return text.isEmpty() ? null : text;
     }
 
     /** Active, new and churned instances; each numeric key's fleet statistics; distributions of metadata and string keys. */
@@ -220,9 +212,7 @@ public class AdminApplicationsResource {
     }
 
     Application find(String slug) {
-        return em.createNamedQuery(Application.BY_SLUG, Application.class).setParameter("slug", slug)
-                .getResultStream().findFirst()
-                .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
+        return settings.find(slug).orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
     }
 
     static JsonObjectBuilder application(Application application) {

@@ -5,6 +5,7 @@ import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import io.shm.ratelimit.control.ClientAddresses;
 import io.shm.ratelimit.control.RateLimiter;
+import io.shm.security.control.AccountIdentityStore;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +22,7 @@ import java.util.Optional;
 /**
  * Guards the admin API: first the admin rate limit per client address (so that guessing tokens is as
  * slow as the limit), then the bearer token. No token or an unknown one: 401 with
- * {@code WWW-Authenticate}; a revoked one: 403.
+ * {@code WWW-Authenticate}; a revoked one: 403. A dashboard login is enough to read.
  */
 @Provider
 @AdminApi
@@ -47,6 +48,9 @@ public class AdminAuthenticationFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext context) {
         limiter.acquire(RateLimiter.Scope.ADMIN,
                 clientAddresses.of(servletRequest.getRemoteAddr(), context.getHeaders().get("X-Forwarded-For")));
+        if (readsWithDashboardLogin(context)) {
+            return;
+        }
         String secret = bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .orElseThrow(() -> unauthorized(Refusal.MISSING_TOKEN));
         Optional<ApiTokens.Token> token;
@@ -61,6 +65,17 @@ public class AdminAuthenticationFilter implements ContainerRequestFilter {
         if (token.get().revoked()) {
             throw new RefusedException(Refusal.REVOKED_TOKEN);
         }
+    }
+
+    /**
+     * A signed-in dashboard user may read (the dashboard's CSV export link, say). Changes need a token:
+     * a browser sends its session cookie with any request, also one a hostile page makes it send.
+     */
+    private boolean readsWithDashboardLogin(ContainerRequestContext context) {
+        return ("GET".equals(context.getMethod()) || "HEAD".equals(context.getMethod()))
+                && context.getHeaderString(HttpHeaders.AUTHORIZATION) == null
+                && servletRequest.getUserPrincipal() != null
+                && servletRequest.isUserInRole(AccountIdentityStore.ROLE);
     }
 
     static Optional<String> bearer(String authorization) {

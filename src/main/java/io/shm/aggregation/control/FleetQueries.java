@@ -277,6 +277,42 @@ public class FleetQueries {
         return points;
     }
 
+    /** A histogram of the active instances' current values of a numeric key: equal-width bins from min to max. */
+    public record Histogram(BigDecimal min, BigDecimal max, List<Long> counts) {
+    }
+
+    public Optional<Histogram> histogram(long applicationId, String key, int bins) throws SQLException {
+        String sql = """
+                WITH v AS (SELECT CAST(i.metrics -> ? AS numeric) AS v FROM instance i
+                            WHERE""" + ACTIVE + """
+                              AND i.application_id = ? AND jsonb_typeof(i.metrics -> ?) = 'number'),
+                     r AS (SELECT min(v) AS lo, max(v) AS hi FROM v)
+                SELECT r.lo, r.hi, least(width_bucket(v.v, r.lo, r.hi + CASE WHEN r.hi = r.lo THEN 1 ELSE 0 END, ?), ?) AS bin,
+                       count(*)
+                  FROM v, r GROUP BY r.lo, r.hi, bin ORDER BY bin""";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, key);
+            statement.setObject(2, utc(window.activeSince()));
+            statement.setLong(3, applicationId);
+            statement.setString(4, key);
+            statement.setInt(5, bins);
+            statement.setInt(6, bins);
+            try (ResultSet row = statement.executeQuery()) {
+                Long[] counts = new Long[bins];
+                java.util.Arrays.fill(counts, 0L);
+                BigDecimal min = null;
+                BigDecimal max = null;
+                while (row.next()) {
+                    min = row.getBigDecimal(1);
+                    max = row.getBigDecimal(2);
+                    counts[row.getInt(3) - 1] = row.getLong(4);
+                }
+                return min == null ? Optional.empty() : Optional.of(new Histogram(min, max, List.of(counts)));
+            }
+        }
+    }
+
     /** The keys the active instances of an application report now, with their JSON types. */
     public Map<String, String> currentKeys(long applicationId) throws SQLException {
         String sql = "SELECT kv.key, min(jsonb_typeof(kv.value)) FROM instance i CROSS JOIN LATERAL jsonb_each(i.metrics) kv"

@@ -1,0 +1,67 @@
+package io.shm.application.control;
+
+import io.shm.application.entity.Application;
+import io.shm.application.entity.GitHubRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads applications and changes what an operator sets on them: the GitHub repository and the logo. */
+@ApplicationScoped
+public class ApplicationSettings {
+
+    /** What to change: a field that is empty stays as it is; one that holds null or "" is removed. */
+    public record Change(Optional<String> githubUrl, Optional<String> logoUrl) {
+    }
+
+    @PersistenceContext(unitName = "shm")
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    public List<Application> all() {
+        return em.createNamedQuery(Application.ALL, Application.class).getResultList();
+    }
+
+    public Optional<Application> find(String slug) {
+        return em.createNamedQuery(Application.BY_SLUG, Application.class).setParameter("slug", slug)
+                .getResultStream().findFirst();
+    }
+
+    /**
+     * Applies the change, all or nothing.
+     *
+     * @return the application, or empty when there is none with that slug
+     * @throws IllegalArgumentException naming the field that is not acceptable
+     */
+    @Transactional
+    public Optional<Application> change(String slug, Change change) {
+        Optional<Application> found = find(slug);
+        found.ifPresent(application -> {
+            GitHubRepository repository = null;
+            if (change.githubUrl().isPresent()) {
+                String url = blankToNull(change.githubUrl().get());
+                repository = url == null ? null : GitHubRepository.parse(url).orElseThrow(() ->
+                        new IllegalArgumentException("github_url must look like https://github.com/owner/repo"));
+            }
+            String logo = change.logoUrl().map(ApplicationSettings::blankToNull).orElse(null);
+            if (change.logoUrl().isPresent()) {
+                application.changeLogo(logo, clock.instant());
+            }
+            if (change.githubUrl().isPresent()) {
+                application.changeGithubRepository(repository, clock.instant());
+            }
+        });
+        return found;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

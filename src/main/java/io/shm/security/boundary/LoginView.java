@@ -1,0 +1,86 @@
+package io.shm.security.boundary;
+
+import io.shm.security.control.Accounts;
+import io.shm.security.control.LoginAttempts;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.ExternalContext;
+import jakarta.faces.context.FacesContext;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.SecurityContext;
+import jakarta.security.enterprise.authentication.mechanism.http.AuthenticationParameters;
+import jakarta.security.enterprise.credential.Password;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ResourceBundle;
+
+/** The login form. The session gets a new id at login, so an id planted before login is worth nothing after. */
+@Named
+@RequestScoped
+public class LoginView {
+
+    @Inject
+    SecurityContext security;
+
+    @Inject
+    LoginAttempts attempts;
+
+    private String username;
+    private String password;
+
+    public void login() throws IOException {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        ExternalContext external = faces.getExternalContext();
+        HttpServletRequest request = (HttpServletRequest) external.getRequest();
+        if (request.getSession(false) != null) {
+            request.changeSessionId();
+        }
+        AuthenticationStatus status = security.authenticate(request, (HttpServletResponse) external.getResponse(),
+                AuthenticationParameters.withParams().newAuthentication(true)
+                        .credential(new UsernamePasswordCredential(username == null ? "" : username,
+                                new Password(password == null ? "" : password))));
+        switch (status) {
+            case SEND_CONTINUE -> faces.responseComplete();
+            case SUCCESS -> external.redirect(external.getRequestContextPath() + "/app/");
+            default -> {
+                ResourceBundle messages = faces.getApplication().getResourceBundle(faces, "msg");
+                String text = attempts.locked()
+                        ? java.text.MessageFormat.format(messages.getString("login.locked"), Accounts.LOCK_MINUTES)
+                        : messages.getString("login.invalid");
+                faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, text, null));
+            }
+        }
+    }
+
+    public void logout() throws IOException {
+        ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
+        HttpServletRequest request = (HttpServletRequest) external.getRequest();
+        try {
+            request.logout();
+        } catch (jakarta.servlet.ServletException e) {
+            // the session is invalidated below either way
+        }
+        external.invalidateSession();
+        external.redirect(external.getRequestContextPath() + "/login.xhtml?logout=true");
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+}
