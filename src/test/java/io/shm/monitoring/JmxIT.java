@@ -14,29 +14,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shm.client.InstanceIdentity;
 import io.shm.client.ShmClient;
 import io.shm.client.ShmResponse;
+import io.shm.ingest.IngestClients;
+import io.shm.ingest.control.DirectSnapshotStore;
 import io.shm.monitoring.boundary.CachesMXBean;
 import io.shm.monitoring.boundary.IngestStatsMXBean;
+import io.shm.monitoring.boundary.InstancesMXBean;
 import io.shm.monitoring.boundary.JmxRegistration;
 import io.shm.monitoring.boundary.RateLimitsMXBean;
+import io.shm.monitoring.boundary.RetentionMXBean;
 import io.shm.ratelimit.control.RateLimiter.Limit;
 import io.shm.testing.Deployments;
-import io.shm.testing.Http;
 import io.shm.testing.JmxTestSession;
+import io.shm.testing.Rows;
+import io.shm.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URL;
+import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import javax.management.Attribute;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -169,6 +179,180 @@ class JmxIT {
     }
 
     @Test
+    void theBadgeCacheIsCountedAndClearedWithTheOthers() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            CachesMXBean caches = proxy(jmx, JmxRegistration.CACHES, CachesMXBean.class);
+            ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
+            String badge = "/badge/" + slugOf(client) + "/instances";
+            long hitsBefore = caches.getBadgeCacheHits();
+            long missesBefore = caches.getBadgeCacheMisses();
+
+            assertEquals(200, client.get(badge).status());
+            assertEquals(200, client.get(badge).status());
+
+            assertEquals(missesBefore + 1, caches.getBadgeCacheMisses());
+            assertEquals(hitsBefore + 1, caches.getBadgeCacheHits());
+            assertTrue(caches.getBadgeCacheSize() >= 1);
+            assertTrue(caches.getBadgeCacheHitRate() > 0, "hit rate " + caches.getBadgeCacheHitRate());
+
+            caches.clear();
+
+            assertEquals(0, caches.getBadgeCacheSize());
+            assertEquals(0, caches.getKeyCacheSize());
+            assertEquals(200, client.get(badge).status());
+            assertEquals(missesBefore + 2, caches.getBadgeCacheMisses(), "drawn again from the database");
+        }
+    }
+
+    @Test
+    void instancesAreCountedByState() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
+            long total = instances.getTotal();
+            long active = instances.getActive();
+            long pending = instances.getPending();
+            long revoked = instances.getRevoked();
+            String app = uniqueApp();
+
+            ShmClient first = IngestClients.activeClient(base, app, "1.0");
+            IngestClients.activeClient(base, app, "1.0");
+            assertEquals(201, IngestClients.newClient(base).register(app, "1.0", "docker", "production", "linux/amd64").status());
+
+            assertEquals(total + 3, instances.getTotal());
+            assertEquals(active + 2, instances.getActive());
+            assertEquals(pending + 1, instances.getPending());
+            assertEquals(revoked, instances.getRevoked());
+            assertEquals(2L, instances.getActiveByApplication().get(slugOf(first)));
+            assertEquals(30, instances.getActiveDays());
+        }
+    }
+
+    @Test
+    void anInstanceRevokedThroughJmxIsRefusedOverHttpUntilReactivated() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
+            ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
+            UUID id = client.identity().instanceId();
+            String slug = slugOf(client);
+            assertEquals(202, client.snapshot(start, metrics(1)).status(), "the key is cached now");
+            long revoked = instances.getRevoked();
+
+            instances.revoke(id.toString());
+
+            ShmResponse refused = client.snapshot(start.plusSeconds(60), metrics(2));
+            assertEquals(403, refused.status());
+            assertEquals("revoked_instance", IngestClients.json(refused.body()).getString("reason"));
+            assertEquals("REVOKED", Rows.instance(id).get("status"));
+            assertEquals(revoked + 1, instances.getRevoked());
+            assertEquals(0L, instances.getActiveByApplication().get(slug));
+
+            instances.reactivate(id.toString());
+
+            assertEquals(202, client.snapshot(start.plusSeconds(120), metrics(3)).status());
+            assertEquals("ACTIVE", Rows.instance(id).get("status"));
+            assertEquals(revoked, instances.getRevoked());
+            assertEquals(1L, instances.getActiveByApplication().get(slug));
+        }
+    }
+
+    @Test
+    void anInstanceDeletedThroughJmxLosesItsRowsAndIsRefusedOverHttp() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
+            ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
+            UUID id = client.identity().instanceId();
+            long row = rowOf(client);
+            assertEquals(202, client.snapshot(start, metrics(1)).status());
+            assertEquals(1, Rows.number("SELECT count(*) FROM snapshot WHERE instance_id = ?", row));
+            long total = instances.getTotal();
+
+            instances.delete(id.toString());
+
+            assertEquals(0, Rows.instancesWithId(id));
+            assertEquals(0, Rows.number("SELECT count(*) FROM snapshot WHERE instance_id = ?", row));
+            assertEquals(total - 1, instances.getTotal());
+            ShmResponse refused = client.snapshot(start.plusSeconds(60), metrics(2));
+            assertEquals(403, refused.status());
+            assertEquals("unknown_instance", IngestClients.json(refused.body()).getString("reason"));
+        }
+    }
+
+    @Test
+    void aBadOrUnknownInstanceIdIsRefusedWithAClearMessage() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
+            UUID unknown = UUID.randomUUID();
+
+            assertEquals("not an instance id: 'not-a-uuid'; expected a UUID such as 123e4567-e89b-12d3-a456-426614174000",
+                    illegalArgument(() -> instances.revoke("not-a-uuid")));
+            assertEquals("no instance " + unknown, illegalArgument(() -> instances.delete(unknown.toString())));
+            assertEquals("no instance " + unknown, illegalArgument(() -> instances.reactivate(unknown.toString())));
+
+            // What a generic client such as jconsole receives: the server's exception itself, nothing of the container.
+            RuntimeMBeanException raw = assertThrows(RuntimeMBeanException.class, () -> jmx.getMBeanServerConnection()
+                    .invoke(JmxRegistration.INSTANCES, "revoke", new Object[] {"not-a-uuid"}, new String[] {String.class.getName()}));
+            assertInstanceOf(IllegalArgumentException.class, raw.getTargetException());
+            assertTrue(raw.getTargetException().getMessage().startsWith("not an instance id: 'not-a-uuid'"), raw.toString());
+        }
+    }
+
+    @Test
+    void purgeNowDropsWhatIsOlderThanTheDaysSetThroughJmx() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            RetentionMXBean retention = proxy(jmx, JmxRegistration.RETENTION, RetentionMXBean.class);
+            int configured = retention.getDays();
+            try {
+                retention.setDays(95);
+                assertEquals(95, retention.getDays());
+                Rows.query("SELECT shm_ensure_snapshot_partitions(100, 0)");
+                Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+                Instant old = today.minus(Duration.ofDays(98)).plus(Duration.ofHours(3));
+                ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
+                try (Connection connection = TestDatabase.get().dataSource().getConnection()) {
+                    assertTrue(DirectSnapshotStore.store(connection, rowOf(client), old, old, metrics(1).toString()));
+                }
+                String oldPartition = partition(old);
+                String keptPartition = partition(today.minus(Duration.ofDays(93)));
+                Instant before = Instant.now();
+
+                String summary = retention.purgeNow();
+
+                assertTrue(summary.startsWith("dropped ") && summary.contains(oldPartition), summary);
+                RetentionMXBean.LastRun run = retention.getLastRun();
+                assertTrue(run.droppedPartitions().contains(oldPartition), run.toString());
+                assertFalse(run.droppedPartitions().contains(keptPartition), run.toString());
+                Instant cutoff = Instant.parse(run.cutoff());
+                assertFalse(cutoff.isBefore(before.minus(Duration.ofDays(95))), run.cutoff());
+                assertFalse(cutoff.isAfter(Instant.now().minus(Duration.ofDays(95))), run.cutoff());
+                assertEquals(0, Rows.snapshotsOf(client.identity().instanceId()), "the snapshot went with its partition");
+                assertEquals(0, Rows.number("SELECT count(*) FROM pg_class WHERE relname = ?", oldPartition));
+                assertEquals(1, Rows.number("SELECT count(*) FROM pg_class WHERE relname = ?", keptPartition));
+
+                Object raw = jmx.getMBeanServerConnection().getAttribute(JmxRegistration.RETENTION, "LastRun");
+                assertInstanceOf(CompositeData.class, raw);
+                assertInstanceOf(String[].class, ((CompositeData) raw).get("droppedPartitions"));
+            } finally {
+                retention.setDays(configured);
+            }
+        }
+    }
+
+    @Test
+    void aRetentionOfLessThanADayIsRefusedWithItsReason() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            RetentionMXBean retention = proxy(jmx, JmxRegistration.RETENTION, RetentionMXBean.class);
+            int days = retention.getDays();
+
+            assertEquals("retention must be at least 1 day, not 0", illegalArgument(() -> retention.setDays(0)));
+            RuntimeMBeanException raw = assertThrows(RuntimeMBeanException.class, () -> jmx.getMBeanServerConnection()
+                    .setAttribute(JmxRegistration.RETENTION, new Attribute("Days", -1)));
+            assertEquals("retention must be at least 1 day, not -1", raw.getTargetException().getMessage(),
+                    "the validation's own exception, not the EJB container's");
+            assertEquals(days, retention.getDays());
+        }
+    }
+
+    @Test
     void withoutCredentialsOrWithAWrongPasswordNobodyGetsIn() {
         assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(serviceUrl()).close());
         assertThrows(SecurityException.class, () -> connect(OPERATOR, "not-the-password").close());
@@ -184,6 +368,10 @@ class JmxIT {
             assertThrows(SecurityException.class, () -> connection.invoke(JmxRegistration.CACHES, "clear", null, null));
             assertThrows(SecurityException.class, () -> connection.invoke(JmxRegistration.RATE_LIMITS, "setLimit",
                     new Object[] {"snapshot", 1, 1}, new String[] {"java.lang.String", "int", "int"}));
+            assertThrows(SecurityException.class, () -> connection.invoke(JmxRegistration.INSTANCES, "delete",
+                    new Object[] {UUID.randomUUID().toString()}, new String[] {"java.lang.String"}));
+            assertThrows(SecurityException.class, () -> connection.setAttribute(JmxRegistration.RETENTION, new Attribute("Days", 1)));
+            assertThrows(SecurityException.class, () -> connection.invoke(JmxRegistration.RETENTION, "purgeNow", null, null));
         }
     }
 
@@ -225,10 +413,25 @@ class JmxIT {
     }
 
     private ShmClient activeClient() throws IOException, InterruptedException {
-        ShmClient client = new ShmClient(URI.create(base.toString()), InstanceIdentity.generate(), Http.client());
-        assertEquals(201, client.register("Jmx App", "1.0.0", "docker", "production", "linux/amd64").status());
-        assertEquals(200, client.activate().status());
-        return client;
+        return IngestClients.activeClient(base, "Jmx App", "1.0.0");
+    }
+
+    /** An application of the test's own, so that its counts are exact. */
+    private static String uniqueApp() {
+        return "jmx-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String slugOf(ShmClient client) {
+        return (String) Rows.instance(client.identity().instanceId()).get("slug");
+    }
+
+    private static long rowOf(ShmClient client) {
+        return Rows.number("SELECT id FROM instance WHERE instance_id = ?", client.identity().instanceId());
+    }
+
+    /** The daily snapshot partition that holds this instant. */
+    private static String partition(Instant at) {
+        return "snapshot_d" + at.toString().substring(0, 10).replace("-", "");
     }
 
     private static JsonObject metrics(int users) {

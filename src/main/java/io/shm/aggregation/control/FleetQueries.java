@@ -110,6 +110,23 @@ public class FleetQueries {
         }
     }
 
+    /** How many instances are active in each application, by slug; an application with none at 0. */
+    public Map<String, Long> activeInstancesBySlug() throws SQLException {
+        String sql = "SELECT a.slug, count(i.id) FROM application a LEFT JOIN instance i ON i.application_id = a.id AND"
+                + ACTIVE + "GROUP BY a.slug ORDER BY a.slug";
+        Map<String, Long> active = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, utc(window.activeSince()));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    active.put(row.getString(1), row.getLong(2));
+                }
+            }
+        }
+        return active;
+    }
+
     /** The version most active instances run (ties: the greatest version string), if any instance is active. */
     public Optional<String> mostCommonVersion(long applicationId) throws SQLException {
         try (Connection connection = dataSource.getConnection();

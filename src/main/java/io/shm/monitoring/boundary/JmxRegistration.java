@@ -43,6 +43,8 @@ public class JmxRegistration {
     public static final ObjectName INGEST = name("Ingest");
     public static final ObjectName RATE_LIMITS = name("RateLimits");
     public static final ObjectName CACHES = name("Caches");
+    public static final ObjectName INSTANCES = name("Instances");
+    public static final ObjectName RETENTION = name("Retention");
 
     @Inject
     IngestStatsJmx ingest;
@@ -52,6 +54,12 @@ public class JmxRegistration {
 
     @Inject
     CachesJmx caches;
+
+    @Inject
+    InstancesJmx instances;
+
+    @Inject
+    RetentionJmx retention;
 
     @Inject
     Logger log;
@@ -68,6 +76,8 @@ public class JmxRegistration {
         replace(INGEST, ingest, IngestStatsMXBean.class);
         replace(RATE_LIMITS, rateLimits, RateLimitsMXBean.class);
         replace(CACHES, caches, CachesMXBean.class);
+        replace(INSTANCES, instances, InstancesMXBean.class);
+        replace(RETENTION, retention, RetentionMXBean.class);
     }
 
     /** Unregistered, or the platform MBean server would keep this deployment's classes alive after it is gone. */

@@ -112,10 +112,20 @@ public class Retention {
 
     /** Changes the retention until the next restart (the configuration sets it at start). */
     public void setDays(int days) {
+        this.days = checkedDays(days);
+    }
+
+    /**
+     * The check {@link #setDays} makes, for callers that must refuse bad input before calling this
+     * bean: the EJB container would wrap the refusal in an {@code EJBException} and log it as a failure.
+     *
+     * @throws IllegalArgumentException for fewer than one day, saying so
+     */
+    public static int checkedDays(int days) {
         if (days < MIN_DAYS) {
             throw new IllegalArgumentException("retention must be at least " + MIN_DAYS + " day, not " + days);
         }
-        this.days = days;
+        return days;
     }
 
     public Run lastRun() {

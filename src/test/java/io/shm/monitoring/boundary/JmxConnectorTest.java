@@ -188,6 +188,10 @@ class JmxConnectorTest {
         @Override public long getKeyCacheHits() { return 0; }
         @Override public long getKeyCacheMisses() { return 0; }
         @Override public double getKeyCacheHitRate() { return 0; }
+        @Override public int getBadgeCacheSize() { return 0; }
+        @Override public long getBadgeCacheHits() { return 0; }
+        @Override public long getBadgeCacheMisses() { return 0; }
+        @Override public double getBadgeCacheHitRate() { return 0; }
         @Override public void clear() { }
     }
 }

@@ -34,6 +34,8 @@ class JmxRegistrationTest {
         registration.rateLimits = new RateLimitsJmx();
         registration.rateLimits.limiter = RateLimiters.configured(new MutableClock(Instant.EPOCH), Map.of());
         registration.caches = new CachesJmx();
+        registration.instances = new InstancesJmx();
+        registration.retention = new RetentionJmx();
         registration.context = sameThreadContext();
         return registration;
     }
@@ -50,12 +52,13 @@ class JmxRegistrationTest {
     }
 
     @Test
-    void theThreeMBeansLiveAsLongAsTheDeployment() throws Exception {
+    void theMBeansLiveAsLongAsTheDeployment() throws Exception {
         JmxRegistration registration = registration();
 
         registration.register();
 
-        assertEquals(List.of("io.shm:type=Caches", "io.shm:type=Ingest", "io.shm:type=RateLimits"),
+        assertEquals(List.of("io.shm:type=Caches", "io.shm:type=Ingest", "io.shm:type=Instances", "io.shm:type=RateLimits",
+                        "io.shm:type=Retention"),
                 server.queryNames(new ObjectName("io.shm:*"), null).stream().map(ObjectName::toString).sorted().toList());
         assertEquals("true", server.getMBeanInfo(JmxRegistration.INGEST).getDescriptor().getFieldValue("mxbean"));
         TabularData limits = (TabularData) server.getAttribute(JmxRegistration.RATE_LIMITS, "Limits");
@@ -89,5 +92,8 @@ class JmxRegistrationTest {
 
         assertEquals(List.of("scope", "perMinute", "burst"),
                 Arrays.stream(setLimit.getSignature()).map(MBeanParameterInfo::getName).toList());
+        MBeanOperationInfo revoke = Arrays.stream(server.getMBeanInfo(JmxRegistration.INSTANCES).getOperations())
+                .filter(operation -> operation.getName().equals("revoke")).findFirst().orElseThrow();
+        assertEquals("instanceId", revoke.getSignature()[0].getName());
     }
 }
