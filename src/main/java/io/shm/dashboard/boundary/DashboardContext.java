@@ -27,9 +27,14 @@ public class DashboardContext implements Serializable {
         return fleet.applications();
     }
 
-    /** The chosen application, or the first one; empty while no instance has ever registered. */
+    /** The chosen application ({@code ?app=slug} or the selector), or the first one; empty while no instance has ever registered. */
     public Optional<ApplicationRef> current() throws SQLException {
         List<ApplicationRef> applications = fleet.applications();
+        String requested = jakarta.faces.context.FacesContext.getCurrentInstance() == null ? null
+                : jakarta.faces.context.FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("app");
+        if (requested != null && applications.stream().anyMatch(a -> a.slug().equals(requested))) {
+            application = requested; // a link such as /app/instances.xhtml?app=my-app chooses the application
+        }
         return applications.stream().filter(a -> a.slug().equals(application)).findFirst()
                 .or(() -> applications.stream().findFirst());
     }
@@ -40,6 +45,14 @@ public class DashboardContext implements Serializable {
 
     public void setApplication(String application) {
         this.application = application;
+    }
+
+    /** After another application is chosen: the same page again, built for it. */
+    public void reload() throws java.io.IOException {
+        jakarta.faces.context.FacesContext faces = jakarta.faces.context.FacesContext.getCurrentInstance();
+        String viewId = faces.getViewRoot().getViewId();
+        faces.getExternalContext().redirect(faces.getApplication().getViewHandler().getBookmarkableURL(faces, viewId,
+                java.util.Map.of(), false));
     }
 
     public boolean isDark() {

@@ -128,7 +128,7 @@ public class OverviewView implements Serializable {
         return versionChart;
     }
 
-    public boolean isEmpty() {
+    public boolean isNoApplications() {
         return applications.isEmpty();
     }
 }

@@ -23,6 +23,9 @@ import java.util.ResourceBundle;
 @RequestScoped
 public class LoginView {
 
+    /** Where Soteria, Payara's Jakarta Security, keeps the request that needed a login. */
+    static final String SAVED_REQUEST = "org.glassfish.soteria.original.request";
+
     @Inject
     SecurityContext security;
 
@@ -45,7 +48,7 @@ public class LoginView {
                                 new Password(password == null ? "" : password))));
         switch (status) {
             case SEND_CONTINUE -> faces.responseComplete();
-            case SUCCESS -> external.redirect(external.getRequestContextPath() + "/app/");
+            case SUCCESS -> external.redirect(pageAskedFor(request).orElse(external.getRequestContextPath() + "/app/"));
             default -> {
                 ResourceBundle messages = faces.getApplication().getResourceBundle(faces, "msg");
                 String text = attempts.locked()
@@ -53,6 +56,26 @@ public class LoginView {
                         : messages.getString("login.invalid");
                 faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, text, null));
             }
+        }
+    }
+
+    /** The dashboard page that sent the browser to the login, as Jakarta Security (Soteria) kept it in the session. */
+    static java.util.Optional<String> pageAskedFor(HttpServletRequest request) {
+        jakarta.servlet.http.HttpSession session = request.getSession(false);
+        Object saved = session == null ? null : session.getAttribute(SAVED_REQUEST);
+        if (saved == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.net.URI uri = java.net.URI.create((String) saved.getClass().getMethod("getFullRequestURL").invoke(saved));
+            String path = uri.getRawPath();
+            // Only a page of this dashboard, as a path: never a redirect to another host.
+            if (path == null || !path.startsWith(request.getContextPath() + "/app/") || path.contains("..")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return java.util.Optional.empty();
         }
     }
 

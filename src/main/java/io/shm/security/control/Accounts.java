@@ -176,6 +176,11 @@ public class Accounts {
         return name;
     }
 
+    /** @throws IllegalArgumentException when the password is too short or too long */
+    public static void validPasswordOrThrow(String password) {
+        validPassword(password);
+    }
+
     static String validPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
             throw new IllegalArgumentException("a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");

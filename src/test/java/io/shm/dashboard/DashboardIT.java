@@ -1,0 +1,220 @@
+package io.shm.dashboard;
+
+import static io.shm.ingest.IngestClients.activeClient;
+import static io.shm.ingest.IngestClients.metrics;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shm.client.ShmClient;
+import io.shm.testing.AdminClient;
+import io.shm.testing.Browser;
+import io.shm.testing.Deployments;
+import io.shm.testing.Http;
+import io.shm.testing.Rows;
+import java.net.URL;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+/**
+ * The dashboard in a real headless Chromium against the deployed WAR: login, logout and lockout; a
+ * key never seen before shows up as card, column and chart series; revoking in the UI refuses the
+ * instance's next snapshot; hostile strings from clients stay text. Screenshots of every page land in
+ * {@code target/screenshots}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DashboardIT {
+
+    static final String PASSWORD = System.getProperty("shm.test.admin.password");
+    static final String HOSTILE_HTML = "<img src=x onerror=window.__xss=1>";
+    static final String HOSTILE_SCRIPT = "</script><script>window.__xss=2</script>";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.shmWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private Browser browser;
+    private final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+
+    @BeforeEach
+    void openBrowser() {
+        browser = new Browser(base);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.close();
+    }
+
+    @Test
+    void pagesNeedALoginWhichRenewsTheSessionAndLogoutEndsIt() {
+        browser.open("/app/instances.xhtml");
+        assertTrue(browser.url().contains("/login.xhtml"), browser.url());
+        browser.screenshot("login");
+        String before = browser.cookie("JSESSIONID");
+
+        login("admin", PASSWORD);
+
+        assertTrue(browser.url().contains("/app/instances.xhtml"), "back to the page asked for: " + browser.url());
+        assertNotEquals(before, browser.cookie("JSESSIONID"), "a new session id at login");
+        var cookie = browser.driver().manage().getCookieNamed("JSESSIONID");
+        assertTrue(cookie.isHttpOnly());
+        assertEquals("Lax", cookie.getSameSite());
+
+        browser.byId("session:logout").click();
+        browser.byId("logged-out");
+        browser.open("/app/");
+        assertTrue(browser.url().contains("/login.xhtml"), "signed out: " + browser.url());
+        assertEquals(401, Http.get(base, "/api/v1/admin/stats").statusCode(), "the admin API needs a token or a login");
+    }
+
+    @Test
+    void fiveFailedLoginsLockTheAccountForAWhile() {
+        String user = "lock" + UUID.randomUUID().toString().substring(0, 6);
+        login("admin", PASSWORD);
+        browser.byId("nav-applications").click();
+        browser.byId("accounts:username").sendKeys(user);
+        browser.byId("accounts:password").sendKeys("a-long-enough-password");
+        browser.byId("accounts:add").click();
+        browser.waitUntil("document.body.innerText.indexOf('" + user + "') >= 0");
+        browser.screenshot("settings");
+        browser.byId("session:logout").click();
+        browser.byId("logged-out");
+
+        for (int i = 0; i < 5; i++) {
+            login(user, "wrong-password-" + i);
+            assertTrue(browser.url().contains("/login.xhtml"));
+        }
+        login(user, "a-long-enough-password");
+
+        assertTrue(browser.text().contains("locked"), browser.text());
+        assertTrue(browser.url().contains("/login.xhtml"));
+        assertEquals(1, Rows.number("SELECT count(*) FROM account WHERE username = ? AND locked_until > now()", user));
+    }
+
+    @Test
+    void aKeyNeverSeenBeforeShowsUpAsCardColumnAndSeries() throws Exception {
+        String app = "dash-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "widgets_" + UUID.randomUUID().toString().substring(0, 6).replace('-', 'x');
+        ShmClient client = activeClient(base, app, "1.0");
+        assertEquals(202, client.snapshot(start, metrics(key, 42, "sys_cpu", 3)).status());
+        AdminClient.ok(AdminClient.withTestToken(base).post("/api/v1/admin/maintenance/rollups", null));
+        login("admin", PASSWORD);
+
+        browser.open("/app/index.xhtml?app=" + app);
+        String card = browser.find(".shm-kpi[data-key='" + key + "']").getText();
+        assertTrue(card.contains("42"), card);
+        browser.screenshot("overview");
+
+        browser.open("/app/instances.xhtml?app=" + app);
+        browser.waitUntil("document.querySelector('[id$=\"table\"] thead').innerText.indexOf('" + key + "') >= 0");
+        assertTrue(browser.find("[id$='table'] tbody").getText().contains("42"));
+        browser.screenshot("instances");
+
+        browser.open("/app/metrics.xhtml?app=" + app);
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('metrics:series_canvas'))");
+        @SuppressWarnings("unchecked")
+        List<Object> values = (List<Object>) browser.script(
+                "return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].data;");
+        assertTrue(values.stream().anyMatch(v -> v instanceof Number n && n.intValue() == 42), values.toString());
+        assertEquals(key, browser.script("return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].label;"));
+        assertTrue((Boolean) browser.script("""
+                const canvas = document.getElementById('metrics:series_canvas');
+                const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) return true; }
+                return false;"""), "the canvas is drawn");
+        browser.screenshot("metrics");
+    }
+
+    @Test
+    void revokingAnInstanceInTheDashboardRefusesItsNextSnapshot() throws Exception {
+        ShmClient client = activeClient(base, "revoke-ui-" + UUID.randomUUID().toString().substring(0, 8), "2.0");
+        assertEquals(202, client.snapshot(start, metrics("users", 7)).status());
+        login("admin", PASSWORD);
+
+        browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
+        browser.waitUntil("document.getElementById('instance:historyChart_canvas')");
+        browser.screenshot("instance");
+        browser.byId("instance:revoke").click();
+        browser.byId("instance:confirm-yes");
+        browser.waitUntil("document.getElementById('instance:confirm-yes').offsetParent !== null");
+        browser.byId("instance:confirm-yes").click();
+        browser.waitUntil("document.getElementById('status').innerText.trim() === 'revoked'");
+
+        assertEquals(403, client.snapshot(start.plusSeconds(1), metrics("users", 8)).status());
+        assertEquals("REVOKED", Rows.instance(client.identity().instanceId()).get("status"));
+    }
+
+    @Test
+    void hostileStringsFromClientsAreShownAsTextAndNeverRun() throws Exception {
+        String app = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
+        ShmClient client = activeClient(base, app, HOSTILE_HTML);
+        assertEquals(202, client.snapshot(start, metrics("note", HOSTILE_SCRIPT, "label", HOSTILE_HTML, "count", 1)).status());
+        AdminClient.ok(AdminClient.withTestToken(base).post("/api/v1/admin/maintenance/rollups", null));
+        login("admin", PASSWORD);
+
+        browser.open("/app/index.xhtml?app=" + app);
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('versions_canvas'))");
+        assertEquals(List.of(HOSTILE_HTML), browser.script("return Chart.getChart(document.getElementById('versions_canvas')).data.labels;"),
+                "the version is a chart label as it was sent");
+        assertInert("overview", false);
+
+        browser.open("/app/instances.xhtml?app=" + app);
+        browser.waitUntil("document.querySelector('[id$=\"table\"] tbody').innerText.indexOf('onerror') >= 0");
+        String table = browser.find("[id$='table'] tbody").getText();
+        assertTrue(table.contains(HOSTILE_HTML) && table.contains(HOSTILE_SCRIPT), table);
+        assertInert("instances", true);
+
+        browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
+        assertTrue(browser.byId("metrics").getText().contains(HOSTILE_SCRIPT), browser.byId("metrics").getText());
+        assertEquals(HOSTILE_HTML, browser.byId("version").getText());
+        assertInert("instance", true);
+
+        browser.open("/app/metrics.xhtml?app=" + app);
+        browser.byId("metrics:keys");
+        assertInert("metrics", false);
+    }
+
+    @Test
+    void theDashboardSpeaksFrench() {
+        try (Browser french = new Browser(base, "fr-FR")) {
+            french.open("/login.xhtml");
+            assertEquals("Connexion à SHM", french.find("h1").getText());
+        }
+    }
+
+    /** No injected script ran, no injected element exists; where the page shows the strings, they are text. */
+    private void assertInert(String page, boolean showsTheStrings) {
+        assertEquals(Boolean.TRUE, browser.script("return window.__xss === undefined;"), "no script ran on " + page);
+        assertTrue(browser.driver().findElements(By.cssSelector("img[src='x']")).isEmpty(), "no injected element on " + page);
+        if (showsTheStrings) {
+            assertTrue(browser.text().toLowerCase(Locale.ROOT).contains("onerror"), "the hostile text shows as text on " + page);
+        }
+    }
+
+    private void login(String user, String password) {
+        browser.open("/login.xhtml");
+        browser.byId("login:username").sendKeys(user);
+        browser.byId("login:password").sendKeys(password);
+        browser.byId("login:submit").click();
+        browser.waitUntil("document.readyState === 'complete'");
+    }
+}
