@@ -25,6 +25,8 @@ public final class Browser implements AutoCloseable {
 
     static final String CHROMIUM = System.getProperty("shm.test.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("shm.test.chromedriver", "/usr/bin/chromedriver");
+    /** Generous: a CI machine running the server, PostgreSQL and the browser on two cores can be slow. */
+    static final Duration WAIT = Duration.ofSeconds(45);
     static final Path SCREENSHOTS = Path.of(System.getProperty("shm.test.screenshots", "target/screenshots"));
 
     private final ChromeDriver driver;
@@ -61,11 +63,21 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement find(String css) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+        return waitFor(By.cssSelector(css));
     }
 
     public WebElement byId(String id) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+        return waitFor(By.id(id));
+    }
+
+    /** Waits for an element; when it never comes, the page is saved as a screenshot for whoever reads the failure. */
+    private WebElement waitFor(By locator) {
+        try {
+            return new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failed-" + System.currentTimeMillis());
+            throw e;
+        }
     }
 
     public void waitFor(String css) {
@@ -73,7 +85,12 @@ public final class Browser implements AutoCloseable {
     }
 
     public void waitUntil(String javascriptCondition) {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")));
+        try {
+            new WebDriverWait(driver, WAIT).until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failed-" + System.currentTimeMillis());
+            throw e;
+        }
     }
 
     public String url() {

@@ -153,10 +153,10 @@ public class AdminApplicationsResource {
                              @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
                              @QueryParam("to") String toText) throws SQLException {
         String metric = Parameters.key(key);
-        Bucket bucket = Parameters.bucket(bucketName, Bucket.HOUR);
-        Instant to = Parameters.instant("to", toText, window.now());
-        Instant from = Parameters.instant("from", fromText, to.minus(defaultSpan(bucket)));
-        Parameters.range(from, to, bucket);
+        Range range = range(bucketName, Bucket.HOUR, fromText, toText);
+        Bucket bucket = range.bucket();
+        Instant from = range.from();
+        Instant to = range.to();
         ApplicationRef application = ref(slug);
         JsonArrayBuilder points = JsonSupport.array();
         for (SeriesPoint point : fleet.series(application.id(), metric, bucket, from, to)) {
@@ -182,10 +182,10 @@ public class AdminApplicationsResource {
                                    @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
                                    @QueryParam("to") String toText) throws SQLException {
         String metric = Parameters.key(key);
-        Bucket bucket = Parameters.bucket(bucketName, Bucket.DAY);
-        Instant to = Parameters.instant("to", toText, window.now());
-        Instant from = Parameters.instant("from", fromText, to.minus(defaultSpan(bucket)));
-        Parameters.range(from, to, bucket);
+        Range range = range(bucketName, Bucket.DAY, fromText, toText);
+        Bucket bucket = range.bucket();
+        Instant from = range.from();
+        Instant to = range.to();
         ApplicationRef application = ref(slug);
         String stored = "app_version".equals(metric) ? FleetQueries.VERSION_KEY : metric;
         JsonArrayBuilder points = JsonSupport.array();
@@ -197,6 +197,18 @@ public class AdminApplicationsResource {
         return JsonSupport.object().add("application", application.slug()).add("key", metric)
                 .add("bucket", bucket.label()).add("from", bucket.align(from).toString()).add("to", to.toString())
                 .add("points", points).build();
+    }
+
+    private record Range(Bucket bucket, Instant from, Instant to) {
+    }
+
+    /** The bucket and the from/to of a series, checked; by default the bucket's usual span up to now. */
+    private Range range(String bucketName, Bucket fallback, String fromText, String toText) {
+        Bucket bucket = Parameters.bucket(bucketName, fallback);
+        Instant to = Parameters.instant("to", toText, window.now());
+        Instant from = Parameters.instant("from", fromText, to.minus(defaultSpan(bucket)));
+        Parameters.range(from, to, bucket);
+        return new Range(bucket, from, to);
     }
 
     static Duration defaultSpan(Bucket bucket) {

@@ -53,51 +53,48 @@ public class InstanceAdmin {
 
     /** Deletes the instance, its snapshots and its per-bucket values. */
     public boolean delete(UUID instanceId) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                OptionalLong row = rowId(connection, instanceId);
-                if (row.isEmpty()) {
-                    connection.rollback();
-                    return false;
-                }
-                Rollups.markInstanceBuckets(connection, row.getAsLong());
-                try (PreparedStatement statement = connection.prepareStatement("DELETE FROM instance WHERE id = ?")) {
-                    statement.setLong(1, row.getAsLong());
-                    statement.executeUpdate();
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        boolean found = onInstance(instanceId, (connection, row) -> {
+            Rollups.markInstanceBuckets(connection, row);
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM instance WHERE id = ?")) {
+                statement.setLong(1, row);
+                statement.executeUpdate();
             }
-        }
+        });
         keys.evict(instanceId);
-        log.info(() -> "Instance " + instanceId + " deleted with its snapshots");
-        return true;
+        if (found) {
+            log.info(() -> "Instance " + instanceId + " deleted with its snapshots");
+        }
+        return found;
     }
 
     private boolean setStatus(UUID instanceId, String status, String when) throws SQLException {
+        return onInstance(instanceId, (connection, row) -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE instance SET status = ? WHERE id = ? AND " + when)) {
+                statement.setString(1, status);
+                statement.setLong(2, row);
+                if (statement.executeUpdate() == 1) {
+                    Rollups.markInstanceBuckets(connection, row);
+                }
+            }
+        });
+    }
+
+    private interface InstanceWork {
+        void run(Connection connection, long rowId) throws SQLException;
+    }
+
+    /** Runs the work on the instance's row, locked, in one transaction; false when there is no such instance. */
+    private boolean onInstance(UUID instanceId, InstanceWork work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 OptionalLong row = rowId(connection, instanceId);
-                if (row.isEmpty()) {
-                    connection.rollback();
-                    return false;
-                }
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE instance SET status = ? WHERE id = ? AND " + when)) {
-                    statement.setString(1, status);
-                    statement.setLong(2, row.getAsLong());
-                    if (statement.executeUpdate() == 1) {
-                        Rollups.markInstanceBuckets(connection, row.getAsLong());
-                    }
+                if (row.isPresent()) {
+                    work.run(connection, row.getAsLong());
                 }
                 connection.commit();
-                return true;
+                return row.isPresent();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

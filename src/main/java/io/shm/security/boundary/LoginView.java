@@ -23,9 +23,6 @@ import java.util.ResourceBundle;
 @RequestScoped
 public class LoginView {
 
-    /** Where Soteria, Payara's Jakarta Security, keeps the request that needed a login. */
-    static final String SAVED_REQUEST = "org.glassfish.soteria.original.request";
-
     @Inject
     SecurityContext security;
 
@@ -50,6 +47,7 @@ public class LoginView {
             case SEND_CONTINUE -> faces.responseComplete();
             case SUCCESS -> external.redirect(pageAskedFor(request).orElse(external.getRequestContextPath() + "/app/"));
             default -> {
+                forgetFailedAttempt(request);
                 ResourceBundle messages = faces.getApplication().getResourceBundle(faces, "msg");
                 String text = attempts.locked()
                         ? java.text.MessageFormat.format(messages.getString("login.locked"), Accounts.LOCK_MINUTES)
@@ -59,22 +57,36 @@ public class LoginView {
         }
     }
 
-    /** The dashboard page that sent the browser to the login, as Jakarta Security (Soteria) kept it in the session. */
-    static java.util.Optional<String> pageAskedFor(HttpServletRequest request) {
+    /**
+     * Soteria (Payara's Jakarta Security) remembers an unfinished login in the session and would answer
+     * the next protected page with an empty 401 instead of the login form; a refused login is finished.
+     */
+    private static void forgetFailedAttempt(HttpServletRequest request) {
         jakarta.servlet.http.HttpSession session = request.getSession(false);
-        Object saved = session == null ? null : session.getAttribute(SAVED_REQUEST);
-        if (saved == null) {
+        if (session != null) {
+            session.removeAttribute("org.glassfish.soteria.caller_initiated_authentication");
+        }
+    }
+
+    /**
+     * The dashboard page that needed the login. The login page is shown in its place (a forward), so the
+     * browser still shows that page's address and names it as the referrer of the login form's post.
+     * Only a path of this dashboard is accepted: never a redirect to another host.
+     */
+    static java.util.Optional<String> pageAskedFor(HttpServletRequest request) {
+        String referer = request.getHeader("Referer");
+        if (referer == null) {
             return java.util.Optional.empty();
         }
         try {
-            java.net.URI uri = java.net.URI.create((String) saved.getClass().getMethod("getFullRequestURL").invoke(saved));
+            java.net.URI uri = java.net.URI.create(referer);
             String path = uri.getRawPath();
-            // Only a page of this dashboard, as a path: never a redirect to another host.
-            if (path == null || !path.startsWith(request.getContextPath() + "/app/") || path.contains("..")) {
+            boolean sameHost = uri.getHost() == null || uri.getHost().equalsIgnoreCase(request.getServerName());
+            if (!sameHost || path == null || !path.startsWith(request.getContextPath() + "/app/") || path.contains("..")) {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
     }
