@@ -129,7 +129,10 @@ public class AdminApplicationsResource {
         };
     }
 
-    /** Active, new and churned instances; each numeric key's fleet statistics; distributions of metadata and string keys. */
+    /**
+     * Active, new and churned instances; each numeric key's fleet statistics and the string keys'
+     * distributions (as of {@code metrics_computed_at}, at most a minute ago); distributions of metadata.
+     */
     @GET
     @Path("{slug}/stats")
     public JsonObject stats(@PathParam("slug") String slug) throws SQLException {
@@ -137,6 +140,7 @@ public class AdminApplicationsResource {
         JsonObjectBuilder stats = AdminStatsResource.counts(JsonSupport.object()
                 .add("application", application.slug())
                 .add("active_days", window.days()), fleet.counts(application.id()));
+        AdminStatsResource.computedAt(stats, fleet.currentAsOf(application.id()));
         return stats.add("metrics", AdminJson.numbers(fleet.numbers(application.id())))
                 .add("metadata", AdminJson.distributions(fleet.metadataDistributions(application.id(), TOP_VALUES)))
                 .add("values", AdminJson.distributions(fleet.valueDistributions(application.id(), TOP_VALUES)))

@@ -14,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code GET /api/v1/admin/stats}: the whole server at a glance, in the original server's fields
@@ -39,11 +41,17 @@ public class AdminStatsResource {
         for (NumericStats key : fleet.numbers(null)) {
             totals.add(key.key(), key.sum());
         }
-        return counts(JsonSupport.object(), counts)
+        return computedAt(counts(JsonSupport.object(), counts), fleet.currentAsOf(null))
                 .add("applications", fleet.applications().size())
                 .add("active_days", window.days())
                 .add("global_metrics", totals)
                 .build();
+    }
+
+    /** When the metric statistics were computed; {@code null} when just now, because the rollup job had not yet. */
+    static JsonObjectBuilder computedAt(JsonObjectBuilder object, Optional<Instant> computedAt) {
+        return computedAt.map(at -> object.add("metrics_computed_at", at.toString()))
+                .orElseGet(() -> object.addNull("metrics_computed_at"));
     }
 
     static JsonObjectBuilder counts(JsonObjectBuilder object, InstanceCounts counts) {

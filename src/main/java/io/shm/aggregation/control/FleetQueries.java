@@ -31,8 +31,8 @@ import javax.sql.DataSource;
 
 /**
  * The read side of the aggregation. Current fleet values come from the instance rows (each holds its
- * current value of every key); history comes from {@code fleet_rollup}. Nothing here reads raw
- * snapshots. An {@code applicationId} of {@code null} means every application.
+ * current value of every key), their statistics from {@code fleet_current}, which the rollup job
+ * recomputes every minute; history comes from {@code fleet_rollup}. Nothing here reads raw snapshots. An {@code applicationId} of {@code null} means every application.
  *
  * <p>Percentiles are nearest-rank ({@code percentile_disc}): p90 is the smallest current value that
  * at least 90 % of the reporting instances do not exceed. Values are exact decimals, whatever their size.
@@ -165,33 +165,71 @@ public class FleetQueries {
         }
     }
 
-    /** For each numeric key, statistics of the active instances' current values, by key. */
+    /**
+     * For each numeric key, statistics of the active instances' current values, by key: as the rollup
+     * job computed them at {@link #currentAsOf}, or computed now for a scope the job has not reached yet.
+     */
     public List<NumericStats> numbers(Long applicationId) throws SQLException {
-        String sql = """
-                SELECT kv.key, count(*), sum(n.v), min(n.v), max(n.v), avg(n.v),
-                       percentile_disc(0.5) WITHIN GROUP (ORDER BY n.v),
-                       percentile_disc(0.9) WITHIN GROUP (ORDER BY n.v),
-                       percentile_disc(0.99) WITHIN GROUP (ORDER BY n.v)
-                  FROM instance i
-                 CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-                 CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
-                                                 THEN CAST(kv.value AS numeric) END AS v) n
-                 WHERE""" + ACTIVE + "AND n.v IS NOT NULL AND " + applicationFilter(applicationId) + """
-                 GROUP BY kv.key
-                 ORDER BY kv.key""";
-        List<NumericStats> stats = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, utc(window.activeSince()));
-            if (applicationId != null) {
-                statement.setLong(2, applicationId);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    stats.add(new NumericStats(row.getString(1), row.getLong(2), row.getBigDecimal(3),
-                            row.getBigDecimal(4), row.getBigDecimal(5), plain(row.getBigDecimal(6)),
-                            row.getBigDecimal(7), row.getBigDecimal(8), row.getBigDecimal(9)));
+        try (Connection connection = dataSource.getConnection()) {
+            if (currentAsOf(connection, applicationId).isPresent()) {
+                try (PreparedStatement statement = connection.prepareStatement("""
+                        SELECT metric_key, instances, value_sum, value_min, value_max, value_avg,
+                               value_p50, value_p90, value_p99
+                          FROM fleet_current WHERE scope = ? AND value_type = 'n' ORDER BY metric_key""")) {
+                    statement.setLong(1, scope(applicationId));
+                    return numbers(statement);
                 }
+            }
+            String sql = """
+                    SELECT kv.key, count(*), sum(n.v), min(n.v), max(n.v), avg(n.v),
+                           percentile_disc(0.5) WITHIN GROUP (ORDER BY n.v),
+                           percentile_disc(0.9) WITHIN GROUP (ORDER BY n.v),
+                           percentile_disc(0.99) WITHIN GROUP (ORDER BY n.v)
+                      FROM instance i
+                     CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+                     CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
+                                                     THEN CAST(kv.value AS numeric) END AS v) n
+                     WHERE""" + ACTIVE + "AND n.v IS NOT NULL AND " + applicationFilter(applicationId) + """
+                     GROUP BY kv.key
+                     ORDER BY kv.key""";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setObject(1, utc(window.activeSince()));
+                if (applicationId != null) {
+                    statement.setLong(2, applicationId);
+                }
+                return numbers(statement);
+            }
+        }
+    }
+
+    /** When the rollup job last computed the current statistics of an application ({@code null}: of all). */
+    public Optional<Instant> currentAsOf(Long applicationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return currentAsOf(connection, applicationId);
+        }
+    }
+
+    private static Optional<Instant> currentAsOf(Connection connection, Long applicationId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT computed_at FROM fleet_current_state WHERE scope = ?")) {
+            statement.setLong(1, scope(applicationId));
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+            }
+        }
+    }
+
+    private static long scope(Long applicationId) {
+        return applicationId == null ? Rollups.ALL_APPLICATIONS : applicationId;
+    }
+
+    private static List<NumericStats> numbers(PreparedStatement statement) throws SQLException {
+        List<NumericStats> stats = new ArrayList<>();
+        try (ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                stats.add(new NumericStats(row.getString(1), row.getLong(2), row.getBigDecimal(3),
+                        row.getBigDecimal(4), row.getBigDecimal(5), plain(row.getBigDecimal(6)),
+                        row.getBigDecimal(7), row.getBigDecimal(8), row.getBigDecimal(9)));
             }
         }
         return stats;
@@ -202,7 +240,7 @@ public class FleetQueries {
      * {@code deployment_mode}, {@code environment}, {@code os_arch}.
      */
     public List<Distribution> metadataDistributions(long applicationId, int top) throws SQLException {
-        return distributions("""
+        return distributions(counted("""
                 SELECT 'app_version' AS key, i.app_version AS value FROM instance i WHERE""" + ACTIVE + """
                    AND i.application_id = ?
                 UNION ALL SELECT 'deployment_mode', i.deployment_mode FROM instance i WHERE""" + ACTIVE + """
@@ -210,16 +248,25 @@ public class FleetQueries {
                 UNION ALL SELECT 'environment', i.environment FROM instance i WHERE""" + ACTIVE + """
                    AND i.application_id = ? AND i.environment IS NOT NULL
                 UNION ALL SELECT 'os_arch', i.os_arch FROM instance i WHERE""" + ACTIVE + """
-                   AND i.application_id = ? AND i.os_arch IS NOT NULL""", 4, applicationId, top);
+                   AND i.application_id = ? AND i.os_arch IS NOT NULL"""), 4, applicationId, true, top);
     }
 
-    /** Distributions of the active instances over the current values of their string and boolean keys. */
+    /**
+     * Distributions of the active instances over the current values of their string and boolean keys,
+     * as the rollup job computed them, or computed now for a scope the job has not reached yet.
+     */
     public List<Distribution> valueDistributions(long applicationId, int top) throws SQLException {
-        return distributions("""
+        if (currentAsOf(applicationId).isPresent()) {
+            return distributions("""
+                    SELECT metric_key AS key, text_value AS value, sum(instances) AS n FROM fleet_current
+                     WHERE scope = ? AND value_type IN ('s', 'b') GROUP BY metric_key, text_value""",
+                    1, applicationId, false, top);
+        }
+        return distributions(counted("""
                 SELECT kv.key, kv.value #>> '{}' AS value
                   FROM instance i CROSS JOIN LATERAL jsonb_each(i.metrics) kv
                  WHERE""" + ACTIVE + """
-                   AND i.application_id = ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')""", 1, applicationId, top);
+                   AND i.application_id = ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')"""), 1, applicationId, true, top);
     }
 
     /** A numeric key's series; buckets where no instance reported the key are absent. */
@@ -359,8 +406,19 @@ public class FleetQueries {
         points.add(new DistributionPoint(start, List.copyOf(all)));
     }
 
-    private List<Distribution> distributions(String pairs, int repeats, long applicationId, int top) throws SQLException {
-        String sql = "WITH pairs AS (" + pairs + "), counted AS (SELECT key, value, count(*) AS n FROM pairs GROUP BY key, value),"
+    /** Counts (key, value, n) of the pairs (key, value) that a query selects. */
+    private static String counted(String pairs) {
+        return "WITH pairs AS (" + pairs + ") SELECT key, value, count(*) AS n FROM pairs GROUP BY key, value";
+    }
+
+    /**
+     * The top values of each key, and how many instances the others have, from a query {@code countsSql}
+     * of counts (key, value, n) whose parameters are {@code repeats} times the active-window start (when
+     * {@code windowed}) and the application id.
+     */
+    private List<Distribution> distributions(String countsSql, int repeats, long applicationId, boolean windowed, int top)
+            throws SQLException {
+        String sql = "WITH counted AS (" + countsSql + "),"
                 + " ranked AS (SELECT key, value, n, sum(n) OVER (PARTITION BY key) AS total,"
                 + " row_number() OVER (PARTITION BY key ORDER BY n DESC, value) AS rank FROM counted)"
                 + " SELECT key, value, n, total FROM ranked WHERE rank <= ? ORDER BY key, rank";
@@ -371,7 +429,9 @@ public class FleetQueries {
             OffsetDateTime since = utc(window.activeSince());
             int p = 1;
             for (int i = 0; i < repeats; i++) {
-                statement.setObject(p++, since);
+                if (windowed) {
+                    statement.setObject(p++, since);
+                }
                 statement.setLong(p++, applicationId);
             }
             statement.setInt(p, top);

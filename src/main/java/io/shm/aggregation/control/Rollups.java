@@ -33,6 +33,9 @@ import javax.sql.DataSource;
  * marked dirty (an instance revoked or deleted) is computed again from one row per instance. The
  * current hour therefore lags at most a minute, and no read ever aggregates raw snapshots.
  *
+ * <p>Every run also recomputes {@code fleet_current}, the fleet's statistics over the active instances'
+ * current values, which the stats reads serve from.
+ *
  * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
  * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
  * PostgreSQL advisory lock lets one of them do the work.
@@ -69,11 +72,47 @@ public class Rollups {
              WHERE b.application_id = ? AND b.width = ? AND b.bucket_start = ? AND t.value_type IS NOT NULL
              GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
 
+    /** Scope of the fleet-wide rows of {@code fleet_current}; application ids start at 1. */
+    public static final long ALL_APPLICATIONS = 0;
+
+    /** Statistics of each numeric key over the active instances' current values, per application and overall. */
+    static final String CURRENT_NUMBERS = """
+            INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances, value_sum, value_min,
+                                       value_max, value_avg, value_p50, value_p90, value_p99)
+            SELECT scope, key, 'n', '', instances, total, lowest, highest, mean, p[1], p[2], p[3]
+              FROM (SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END AS scope,
+                           kv.key, count(*) AS instances, sum(n.v) AS total, min(n.v) AS lowest, max(n.v) AS highest,
+                           avg(n.v) AS mean, percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY n.v) AS p
+                      FROM instance i
+                     CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+                     CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
+                                                     THEN CAST(kv.value AS numeric) END AS v) n
+                     WHERE i.status = 'ACTIVE' AND i.last_seen >= ? AND n.v IS NOT NULL
+                     GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
+
+    /** How many active instances currently report each value of each string or boolean key. */
+    static final String CURRENT_VALUES = """
+            INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances)
+            SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END, kv.key,
+                   CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
+              FROM instance i
+             CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+             WHERE i.status = 'ACTIVE' AND i.last_seen >= ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')
+             GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
+                                     (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
+
+    static final String CURRENT_STATE = """
+            INSERT INTO fleet_current_state (scope, computed_at)
+            SELECT 0, ? UNION ALL SELECT id, ? FROM application""";
+
     @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
 
     @Inject
     Clock clock;
+
+    @Inject
+    ActiveWindow window;
 
     @Inject
     Logger log;
@@ -123,6 +162,7 @@ public class Rollups {
                 for (BucketRef bucket : buckets) {
                     recompute(connection, bucket);
                 }
+                recomputeCurrent(connection, window.now(), window.activeSince());
                 connection.commit();
                 return buckets.size();
             } catch (SQLException | RuntimeException e) {
@@ -168,6 +208,29 @@ public class Rollups {
             }
         }
         return buckets;
+    }
+
+    /**
+     * Replaces {@code fleet_current} whole: the active window moves on even when no data arrives, so
+     * every run recomputes it (one pass over the active instances' current metrics).
+     */
+    private static void recomputeCurrent(Connection connection, Instant now, Instant activeSince) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM fleet_current");
+            statement.executeUpdate("DELETE FROM fleet_current_state");
+        }
+        OffsetDateTime since = activeSince.atOffset(ZoneOffset.UTC);
+        for (String sql : List.of(CURRENT_NUMBERS, CURRENT_VALUES)) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setObject(1, since);
+                statement.executeUpdate();
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(CURRENT_STATE)) {
+            statement.setObject(1, now.atOffset(ZoneOffset.UTC));
+            statement.setObject(2, now.atOffset(ZoneOffset.UTC));
+            statement.executeUpdate();
+        }
     }
 
     private static void recompute(Connection connection, BucketRef bucket) throws SQLException {
