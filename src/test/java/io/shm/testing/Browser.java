@@ -86,7 +86,9 @@ public final class Browser implements AutoCloseable {
 
     public void waitUntil(String javascriptCondition) {
         try {
-            new WebDriverWait(driver, WAIT).until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")));
+            // A condition that reads an element of a page still being built throws: ask again until the wait ends.
+            new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.JavascriptException.class)
+                    .until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")));
         } catch (org.openqa.selenium.TimeoutException e) {
             screenshot("failed-" + System.currentTimeMillis());
             throw e;
