@@ -178,6 +178,29 @@ public class InstanceDirectory {
         return entries;
     }
 
+    /**
+     * The instance's last values in each of its latest {@code hours} hours, newest first, from its
+     * hourly buckets rather than its raw snapshots: one index range, however many snapshots it sent.
+     */
+    public List<HistoryEntry> hourly(UUID instanceId, int hours) throws SQLException {
+        List<HistoryEntry> entries = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT b.bucket_start, b.metrics::text
+                       FROM instance_bucket b JOIN instance i ON i.id = b.instance_id
+                      WHERE i.instance_id = ? AND b.width = 'h'
+                      ORDER BY b.bucket_start DESC LIMIT ?""")) {
+            statement.setObject(1, instanceId);
+            statement.setInt(2, Math.min(hours, MAX_HISTORY));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    entries.add(new HistoryEntry(instant(row, 1), instant(row, 1), row.getString(2)));
+                }
+            }
+        }
+        return entries;
+    }
+
     private Summary summary(ResultSet row) throws SQLException {
         String status = row.getString(8).toLowerCase(Locale.ROOT);
         Instant lastSeen = instant(row, 10);

@@ -19,13 +19,17 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** One instance: its metadata and state, revoke and delete, and the history of any of its numeric keys. */
+/**
+ * One instance: its metadata and state, revoke and delete, and the history of any of its numeric keys
+ * (its last value in each hour, as the fleet series count it).
+ */
 @Named
 @ViewScoped
 public class InstanceView implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    static final int HISTORY = 500;
+    /** The history chart's reach: three weeks of hourly last values. */
+    static final int HISTORY_HOURS = 504;
 
     @Inject
     InstanceDirectory directory;
@@ -48,7 +52,7 @@ public class InstanceView implements Serializable {
             return;
         }
         row = InstanceRow.of(detail.summary());
-        List<InstanceDirectory.HistoryEntry> history = directory.history(instanceId.get(), io.shm.admin.boundary.AdminLimits.LATEST, HISTORY);
+        List<InstanceDirectory.HistoryEntry> history = directory.hourly(instanceId.get(), HISTORY_HOURS);
         TreeSet<String> keys = new TreeSet<>();
         for (InstanceDirectory.HistoryEntry entry : history) {
             InstanceRow.values(entry.metricsJson()).forEach((k, v) -> {
