@@ -67,9 +67,13 @@ public class AdminExportResource {
                     CsvCells.text(instance.environment()), CsvCells.text(instance.osArch()), instance.status(),
                     Boolean.toString(instance.active()), String.valueOf(instance.firstSeen()),
                     String.valueOf(instance.lastSeen()), instance.lastSnapshotAt() == null ? "" : instance.lastSnapshotAt().toString());
-            List<String> values = keys.stream().map(key -> CsvCells.value(metrics.get(key))).toList();
             try {
-                line(writer, fixed, values);
+                writer.write(String.join(",", fixed));
+                for (String key : keys) {
+                    writer.write(',');
+                    writer.write(CsvCells.value(metrics.get(key)));
+                }
+                writer.write("\r\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -129,8 +129,9 @@ public class InstanceDirectory {
         Where where = where(filter);
         List<String> keys = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT jsonb_object_keys(i.metrics) AS k"
-                     + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + " ORDER BY k")) {
+             PreparedStatement statement = connection.prepareStatement("SELECT k FROM (SELECT jsonb_object_keys(i.metrics) AS k"
+                     + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + ") keys"
+                     + " GROUP BY k ORDER BY k")) {
             where.bind(statement, 1);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
