@@ -76,7 +76,7 @@ public class AdminApplicationsResource {
     StarsRefresher stars;
 
     @GET
-    @Operation(summary = "Every application with its settings")
+    @Operation(operationId = "listApplications", summary = "Every application with its settings")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Applications")))
     public JsonArray list() {
@@ -164,7 +164,7 @@ public class AdminApplicationsResource {
     /** Active, new and churned instances; each numeric key's fleet statistics; distributions of metadata and string keys. */
     @GET
     @Path("{slug}/stats")
-    @Operation(summary = "Counts, per-key statistics of current values and distributions for one application")
+    @Operation(operationId = "applicationStats", summary = "Counts, per-key statistics of current values and distributions for one application")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "404", ref = "NotFound")

@@ -56,7 +56,7 @@ public class AdminInstancesResource {
     InstanceAdmin admin;
 
     @GET
-    @Operation(summary = "A page of instances with their current metrics; the total in X-Total-Count")
+    @Operation(operationId = "listInstances", summary = "A page of instances with their current metrics; the total in X-Total-Count")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instances")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
@@ -117,7 +117,7 @@ public class AdminInstancesResource {
 
     @POST
     @Path("{id}/revoke")
-    @Operation(summary = "Revoke an instance: its signatures are refused at once")
+    @Operation(operationId = "revokeInstance", summary = "Revoke an instance: its signatures are refused at once")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instance")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
@@ -132,7 +132,7 @@ public class AdminInstancesResource {
 
     @POST
     @Path("{id}/reactivate")
-    @Operation(summary = "Reactivate a revoked instance")
+    @Operation(operationId = "reactivateInstance", summary = "Reactivate a revoked instance")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instance")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
@@ -147,7 +147,7 @@ public class AdminInstancesResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete an instance with all its snapshots")
+    @Operation(operationId = "deleteInstance", summary = "Delete an instance with all its snapshots")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")

@@ -46,7 +46,7 @@ public class AdminTokensResource {
     ApiTokens tokens;
 
     @GET
-    @Operation(summary = "API tokens, without their secrets")
+    @Operation(operationId = "listTokens", summary = "API tokens, without their secrets")
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Tokens")))
     public JsonArray list() throws SQLException {
@@ -57,7 +57,7 @@ public class AdminTokensResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Make an API token; its secret is in this answer only")
+    @Operation(operationId = "createToken", summary = "Make an API token; its secret is in this answer only")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TokenRequest")))
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Token")))
@@ -79,7 +79,7 @@ public class AdminTokensResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Revoke an API token")
+    @Operation(operationId = "revokeToken", summary = "Revoke an API token")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Response revoke(@PathParam("id") long id) throws SQLException {

@@ -17,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -49,8 +50,9 @@ public class ActivateResource {
     @SignedRequest
     @Operation(summary = "Activate a registered instance", description = "Signed; any JSON object as body."
             + " Activating an active instance succeeds too.")
-    @Parameter(ref = "InstanceId")
-    @Parameter(ref = "Signature")
+    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id")
+    @Parameter(name = "X-Signature", in = ParameterIn.HEADER, required = true,
+            description = "Ed25519 signature of the exact body bytes, in hex")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "Active",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ActivateAnswer")))

@@ -28,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -74,8 +75,9 @@ public class SnapshotResource {
     @Produces(MediaType.APPLICATION_JSON)
     @SignedRequest
     @Operation(summary = "Send a signed snapshot of an active instance's metrics")
-    @Parameter(ref = "InstanceId")
-    @Parameter(ref = "Signature")
+    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id")
+    @Parameter(name = "X-Signature", in = ParameterIn.HEADER, required = true,
+            description = "Ed25519 signature of the exact body bytes, in hex")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SnapshotRequest")))
     @APIResponse(responseCode = "202", description = "Stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SnapshotAnswer")))
