@@ -177,8 +177,9 @@ class OperationsIT {
                 List.of("202", "400", "401", "403", "409", "413", "415", "429", "503")), snapshot.toString());
         assertEquals("#/components/responses/InstanceRefused",
                 snapshot.getJsonObject("responses").getJsonObject("403").getString("$ref"));
-        assertEquals("#/components/schemas/SnapshotRequest", snapshot.getJsonObject("requestBody").getJsonObject("content")
-                .getJsonObject("application/json").getJsonObject("schema").getString("$ref"));
+        assertEquals("#/components/requestBodies/snapshot", snapshot.getJsonObject("requestBody").getString("$ref"));
+        assertEquals("#/components/schemas/SnapshotRequest", components.getJsonObject("requestBodies").getJsonObject("snapshot")
+                .getJsonObject("content").getJsonObject("application/json").getJsonObject("schema").getString("$ref"));
         JsonObject register = paths.getJsonObject("/v1/register").getJsonObject("post");
         assertTrue(register.getJsonObject("responses").keySet().containsAll(List.of("200", "201", "400", "409", "429")));
 

@@ -18,12 +18,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code POST /v1/activate}: signed; any JSON object as body. Activating an active instance succeeds too. */
@@ -50,10 +49,10 @@ public class ActivateResource {
     @SignedRequest
     @Operation(summary = "Activate a registered instance", description = "Signed; any JSON object as body."
             + " Activating an active instance succeeds too.")
-    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id")
+    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid"))
     @Parameter(name = "X-Signature", in = ParameterIn.HEADER, required = true,
-            description = "Ed25519 signature of the exact body bytes, in hex")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+            description = "Ed25519 signature of the exact body bytes, in hex", schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "200", description = "Active",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ActivateAnswer")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")

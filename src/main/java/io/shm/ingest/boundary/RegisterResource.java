@@ -26,7 +26,6 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,7 +52,6 @@ public class RegisterResource {
     @RateLimited(RateLimiter.Scope.REGISTER)
     @Operation(summary = "Register an instance's public key", description = "Unsigned. A known instance with the same key"
             + " answers 200; metadata sent for a known instance waits for its next signed activate.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterRequest")))
     @APIResponse(responseCode = "201", description = "Registered, pending activation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterAnswer")))
     @APIResponse(responseCode = "200", description = "Already registered with this key",

@@ -29,9 +29,9 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -75,10 +75,10 @@ public class SnapshotResource {
     @Produces(MediaType.APPLICATION_JSON)
     @SignedRequest
     @Operation(summary = "Send a signed snapshot of an active instance's metrics")
-    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id")
+    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid"))
     @Parameter(name = "X-Signature", in = ParameterIn.HEADER, required = true,
-            description = "Ed25519 signature of the exact body bytes, in hex")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SnapshotRequest")))
+            description = "Ed25519 signature of the exact body bytes, in hex", schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "202", description = "Stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SnapshotAnswer")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
