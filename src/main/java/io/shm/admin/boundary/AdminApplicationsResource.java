@@ -140,11 +140,14 @@ public class AdminApplicationsResource {
     /** Asks GitHub for the repository's stars now; {@code 400} when the application has no GitHub URL. */
     @POST
     @Path("{slug}/refresh-stars")
-    @Operation(summary = "Read the application's GitHub stars now")
+    @Operation(summary = "Read the application's GitHub stars now", description = "400 when the application has no GitHub URL;"
+            + " 502 (github_repository_not_found, github_unavailable) or 503 (github_rate_limited) when GitHub does not answer")
     @APIResponse(responseCode = "200", description = "OK",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Application")))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StarsRefreshed")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "502", description = "github_repository_not_found or github_unavailable",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response refreshStars(@PathParam("slug") String slug) {
         find(slug);
         StarsResult result = stars.refresh(slug)

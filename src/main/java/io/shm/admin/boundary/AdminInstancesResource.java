@@ -119,7 +119,7 @@ public class AdminInstancesResource {
     @Path("{id}/revoke")
     @Operation(operationId = "revokeInstance", summary = "Revoke an instance: its signatures are refused at once")
     @APIResponse(responseCode = "200", description = "OK",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instance")))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StatusMessage")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject revoke(@PathParam("id") String id) throws SQLException {
@@ -134,7 +134,7 @@ public class AdminInstancesResource {
     @Path("{id}/reactivate")
     @Operation(operationId = "reactivateInstance", summary = "Reactivate a revoked instance")
     @APIResponse(responseCode = "200", description = "OK",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instance")))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StatusMessage")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject reactivate(@PathParam("id") String id) throws SQLException {

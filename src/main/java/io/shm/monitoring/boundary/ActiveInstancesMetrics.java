@@ -4,12 +4,16 @@ import io.shm.aggregation.control.FleetQueries;
 import io.shm.monitoring.control.ActiveInstanceCounts;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.logging.Level;
@@ -23,11 +27,14 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code shm_instances_active{application="slug"}} in {@code /metrics}: the active instances of each
  * application. A scrape must not cost a database query, so the counts are read every
  * {@code shm.metrics.refresh-seconds} and the gauges show the latest reading; an application that
- * appears meanwhile gets its gauge at the next reading.
+ * appears meanwhile gets its gauge at the next reading. Readings are never concurrent (one timer), and
+ * need no transaction.
  */
 @Singleton
 @Startup
 @DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
 public class ActiveInstancesMetrics {
 
     static final String NAME = "shm.instances.active";
