@@ -25,6 +25,8 @@ import org.eclipse.microprofile.metrics.Timer;
  * Times every ingest request, accepted or refused, from before its body is read until its answer is
  * ready: {@code shm_ingest_latency_seconds{endpoint="register|activate|snapshot"}} in {@code /metrics}.
  * The first filter to run, so that the time covers reading the body, the signature and the limits.
+ * Its histogram buckets are {@code mp.metrics.distribution.timer.buckets} in
+ * {@code microprofile-config.properties}.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -42,6 +44,7 @@ public class IngestLatencyFilter implements ContainerRequestFilter, ContainerRes
 
     @PostConstruct
     void register() {
+        // A timer records nanoseconds; declared so, Payara prints it in seconds with the _seconds suffix.
         Metadata metadata = Metadata.builder().withName(NAME).withUnit(MetricUnits.NANOSECONDS)
                 .withDescription("Time to answer an ingest request, accepted or refused, by endpoint").build();
         for (String endpoint : ENDPOINTS) {
