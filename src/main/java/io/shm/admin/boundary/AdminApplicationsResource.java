@@ -36,6 +36,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Applications and what their fleets report: {@code GET /api/v1/admin/applications[/{slug}]} as the
@@ -43,6 +51,12 @@ import java.util.List;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/applications")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminApplicationsResource {
@@ -62,6 +76,9 @@ public class AdminApplicationsResource {
     StarsRefresher stars;
 
     @GET
+    @Operation(operationId = "listApplications", summary = "Every application with its settings")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Applications")))
     public JsonArray list() {
         JsonArrayBuilder array = JsonSupport.array();
         settings.all().forEach(application -> array.add(application(application)));
@@ -70,6 +87,10 @@ public class AdminApplicationsResource {
 
     @GET
     @Path("{slug}")
+    @Operation(summary = "One application")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Application")))
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject get(@PathParam("slug") String slug) {
         return application(find(slug)).build();
     }
@@ -81,6 +102,12 @@ public class AdminApplicationsResource {
     @PUT
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set an application's GitHub URL and logo")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ApplicationUpdate")))
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Application")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject update(@PathParam("slug") String slug, String text) {
         JsonObject body = Parameters.jsonObject(text);
         ApplicationSettings.Change change = new ApplicationSettings.Change(field(body, "github_url"), field(body, "logo_url"));
@@ -113,6 +140,14 @@ public class AdminApplicationsResource {
     /** Asks GitHub for the repository's stars now; {@code 400} when the application has no GitHub URL. */
     @POST
     @Path("{slug}/refresh-stars")
+    @Operation(summary = "Read the application's GitHub stars now", description = "400 when the application has no GitHub URL;"
+            + " 502 (github_repository_not_found, github_unavailable) or 503 (github_rate_limited) when GitHub does not answer")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StarsRefreshed")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "502", description = "github_repository_not_found or github_unavailable",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response refreshStars(@PathParam("slug") String slug) {
         find(slug);
         StarsResult result = stars.refresh(slug)
@@ -135,6 +170,10 @@ public class AdminApplicationsResource {
      */
     @GET
     @Path("{slug}/stats")
+    @Operation(operationId = "applicationStats", summary = "Counts, per-key statistics of current values and distributions for one application")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject stats(@PathParam("slug") String slug) throws SQLException {
         ApplicationRef application = ref(slug);
         JsonObjectBuilder stats = AdminStatsResource.counts(JsonSupport.object()
@@ -153,6 +192,11 @@ public class AdminApplicationsResource {
      */
     @GET
     @Path("{slug}/series")
+    @Operation(summary = "Per bucket, the fleet sum of a key with the number of reporting instances")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject series(@PathParam("slug") String slug, @QueryParam("key") String key,
                              @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
                              @QueryParam("to") String toText) throws SQLException {
@@ -182,6 +226,11 @@ public class AdminApplicationsResource {
      */
     @GET
     @Path("{slug}/distribution")
+    @Operation(summary = "Per bucket, instances per value of a string key (app_version: the version share)")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject distribution(@PathParam("slug") String slug, @QueryParam("key") String key,
                                    @QueryParam("bucket") String bucketName, @QueryParam("from") String fromText,
                                    @QueryParam("to") String toText) throws SQLException {

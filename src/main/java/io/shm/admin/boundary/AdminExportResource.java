@@ -20,6 +20,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/admin/export/instances?format=csv|json&app=&status=}: every selected instance with
@@ -29,6 +36,12 @@ import java.util.List;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/export/instances")
 public class AdminExportResource {
 
@@ -39,6 +52,11 @@ public class AdminExportResource {
     InstanceDirectory directory;
 
     @GET
+    @Operation(summary = "Every instance with its current metrics, streamed as CSV or JSON")
+    @APIResponse(responseCode = "200", description = "OK", content = {
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "application/json", schema = @Schema(ref = "Instances"))})
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public Response export(@QueryParam("format") String format, @QueryParam("app") String app,
                            @QueryParam("status") String status) throws SQLException {
         InstanceDirectory.Filter filter = AdminInstancesResource.filter(app, null, status, null);

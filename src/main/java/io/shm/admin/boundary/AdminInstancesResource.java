@@ -21,6 +21,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Instances: {@code GET /api/v1/admin/instances?offset&limit&app&q} answers, as the original server did,
@@ -30,6 +37,12 @@ import java.util.UUID;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/instances")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminInstancesResource {
@@ -43,6 +56,10 @@ public class AdminInstancesResource {
     InstanceAdmin admin;
 
     @GET
+    @Operation(operationId = "listInstances", summary = "A page of instances with their current metrics; the total in X-Total-Count")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instances")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public Response list(@QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit,
                          @QueryParam("app") String app, @QueryParam("q") String search,
                          @QueryParam("status") String status, @QueryParam("sort") String sort) throws SQLException {
@@ -56,6 +73,11 @@ public class AdminInstancesResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One instance")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Instance")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject detail(@PathParam("id") String id) throws SQLException {
         UUID instanceId = Parameters.instanceId(id);
         InstanceDirectory.Detail detail = directory.detail(instanceId)
@@ -71,6 +93,11 @@ public class AdminInstancesResource {
     /** The instance's snapshots, newest first, {@code limit} at a time (at most 1,000); page with {@code before}. */
     @GET
     @Path("{id}/snapshots")
+    @Operation(summary = "An instance's snapshots, newest first")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject snapshots(@PathParam("id") String id, @QueryParam("limit") Integer limit,
                                 @QueryParam("before") String before) throws SQLException {
         UUID instanceId = Parameters.instanceId(id);
@@ -90,6 +117,11 @@ public class AdminInstancesResource {
 
     @POST
     @Path("{id}/revoke")
+    @Operation(operationId = "revokeInstance", summary = "Revoke an instance: its signatures are refused at once")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StatusMessage")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject revoke(@PathParam("id") String id) throws SQLException {
         UUID instanceId = Parameters.instanceId(id);
         if (!admin.revoke(instanceId)) {
@@ -100,6 +132,11 @@ public class AdminInstancesResource {
 
     @POST
     @Path("{id}/reactivate")
+    @Operation(operationId = "reactivateInstance", summary = "Reactivate a revoked instance")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StatusMessage")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject reactivate(@PathParam("id") String id) throws SQLException {
         UUID instanceId = Parameters.instanceId(id);
         if (!admin.reactivate(instanceId)) {
@@ -110,6 +147,10 @@ public class AdminInstancesResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteInstance", summary = "Delete an instance with all its snapshots")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response delete(@PathParam("id") String id) throws SQLException {
         UUID instanceId = Parameters.instanceId(id);
         if (!admin.delete(instanceId)) {

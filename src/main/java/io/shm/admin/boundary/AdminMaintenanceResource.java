@@ -13,6 +13,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Runs the scheduled jobs now: {@code POST /api/v1/admin/maintenance/rollups?since=} recomputes the rollup
@@ -21,6 +28,12 @@ import java.time.Instant;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminMaintenanceResource {
@@ -33,6 +46,10 @@ public class AdminMaintenanceResource {
 
     @POST
     @Path("rollups")
+    @Operation(summary = "Recompute the rollup buckets whose inputs changed since a time")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public JsonObject rollups(@QueryParam("since") String since) throws SQLException {
         int buckets = since == null || since.isBlank()
                 ? rollups.refresh()
@@ -42,6 +59,9 @@ public class AdminMaintenanceResource {
 
     @POST
     @Path("retention")
+    @Operation(summary = "Apply the retention of raw snapshots now")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonObject retention() throws SQLException {
         Retention.Run run = retention.purgeNow();
         var dropped = JsonSupport.array();

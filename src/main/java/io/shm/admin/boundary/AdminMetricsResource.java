@@ -25,6 +25,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/admin/metrics/{app}?period=24h|7d|30d|3m|1y|all}, the original server's chart feed:
@@ -34,6 +41,12 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/metrics/{app}")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminMetricsResource {
@@ -76,6 +89,11 @@ public class AdminMetricsResource {
     ActiveWindow window;
 
     @GET
+    @Operation(summary = "The original server's chart feed: timestamps and per key the fleet totals")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject metrics(@PathParam("app") String app, @QueryParam("period") String periodName) throws SQLException {
         Period period = Period.parse(periodName);
         ApplicationRef application = fleet.application(app)

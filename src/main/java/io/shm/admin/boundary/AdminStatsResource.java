@@ -16,6 +16,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/admin/stats}: the whole server at a glance, in the original server's fields
@@ -24,6 +30,12 @@ import java.util.Optional;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/stats")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminStatsResource {
@@ -35,6 +47,9 @@ public class AdminStatsResource {
     ActiveWindow window;
 
     @GET
+    @Operation(summary = "The whole server at a glance")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Stats")))
     public JsonObject stats() throws SQLException {
         InstanceCounts counts = fleet.counts(null);
         JsonObjectBuilder totals = JsonSupport.object();

@@ -18,6 +18,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * API tokens: {@code POST /api/v1/admin/tokens {"name": ...}} answers the new token once, in
@@ -25,6 +32,12 @@ import java.sql.SQLException;
  */
 @ApplicationScoped
 @AdminApi
+@Tag(name = "admin")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "MissingToken")
+@APIResponse(responseCode = "403", ref = "RevokedToken")
+@APIResponse(responseCode = "429", ref = "RateLimited")
+@APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
 @Path("v1/admin/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminTokensResource {
@@ -33,6 +46,9 @@ public class AdminTokensResource {
     ApiTokens tokens;
 
     @GET
+    @Operation(operationId = "listTokens", summary = "API tokens, without their secrets")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Tokens")))
     public JsonArray list() throws SQLException {
         JsonArrayBuilder array = JsonSupport.array();
         tokens.list().forEach(token -> array.add(token(token)));
@@ -41,6 +57,11 @@ public class AdminTokensResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createToken", summary = "Make an API token; its secret is in this answer only")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TokenRequest")))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Token")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public Response create(String text) throws SQLException {
         JsonObject body = Parameters.jsonObject(text);
         if (!body.containsKey("name") || body.get("name").getValueType() != jakarta.json.JsonValue.ValueType.STRING) {
@@ -58,6 +79,9 @@ public class AdminTokensResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "revokeToken", summary = "Revoke an API token")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response revoke(@PathParam("id") long id) throws SQLException {
         if (!tokens.revoke(id)) {
             throw Parameters.notFound("no token " + id);

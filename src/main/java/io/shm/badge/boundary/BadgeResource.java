@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /badge/{slug}/instances|version|metric/{key}|combined}, with optional {@code label} and
@@ -23,6 +29,11 @@ import java.util.logging.Logger;
  */
 @Path("{slug}")
 @ApplicationScoped
+@Tag(name = "badges")
+@APIResponse(responseCode = "200", description = "The badge; an unknown application or key is a red error badge",
+        content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = SchemaType.STRING)))
+@APIResponse(responseCode = "503", description = "The database is unavailable: an error badge, with Retry-After",
+        content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = SchemaType.STRING)))
 public class BadgeResource {
 
     @Inject
@@ -39,6 +50,7 @@ public class BadgeResource {
 
     @GET
     @Path("instances")
+    @Operation(summary = "Active instances")
     public Response instances(@PathParam("slug") String slug, @QueryParam("label") String label,
                               @QueryParam("color") String color) {
         return answer(() -> badges.instances(slug), label, "instances", color);
@@ -46,6 +58,7 @@ public class BadgeResource {
 
     @GET
     @Path("version")
+    @Operation(summary = "The version most active instances run")
     public Response version(@PathParam("slug") String slug, @QueryParam("label") String label,
                             @QueryParam("color") String color) {
         return answer(() -> badges.version(slug), label, "version", color);
@@ -54,6 +67,7 @@ public class BadgeResource {
     /** Metric keys may contain {@code /}, so the key is the whole rest of the path. */
     @GET
     @Path("metric/{key: .+}")
+    @Operation(summary = "The sum of a numeric key over the active instances")
     public Response metric(@PathParam("slug") String slug, @PathParam("key") String key,
                            @QueryParam("label") String label, @QueryParam("color") String color) {
         return answer(() -> badges.metric(slug, key), label, key, color);
@@ -61,6 +75,7 @@ public class BadgeResource {
 
     @GET
     @Path("combined")
+    @Operation(summary = "A key's sum, then the number of active instances")
     public Response combined(@PathParam("slug") String slug, @QueryParam("metric") String metric,
                              @QueryParam("label") String label, @QueryParam("color") String color) {
         return answer(() -> badges.combined(slug, metric), label, "adoption", color);

@@ -12,6 +12,6 @@ public class IngestApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(RegisterResource.class, ActivateResource.class, SnapshotResource.class,
-                IngestRequestFilter.class, ProblemMapper.class);
+                IngestRequestFilter.class, IngestLatencyFilter.class, ProblemMapper.class);
     }
 }

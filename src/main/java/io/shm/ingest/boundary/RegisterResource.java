@@ -23,8 +23,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /v1/register}: unsigned; 201 for a new instance, 200 for a known one with the same key. */
+@Tag(name = "ingest")
 @Path("register")
 @ApplicationScoped
 public class RegisterResource {
@@ -44,6 +50,18 @@ public class RegisterResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @RateLimited(RateLimiter.Scope.REGISTER)
+    @Operation(summary = "Register an instance's public key", description = "Unsigned. A known instance with the same key"
+            + " answers 200; metadata sent for a known instance waits for its next signed activate.")
+    @APIResponse(responseCode = "201", description = "Registered, pending activation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterAnswer")))
+    @APIResponse(responseCode = "200", description = "Already registered with this key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterAnswer")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
     public Response register() {
         JsonObject body = limits.parseObject(request.body());
         UUID instanceId = SignatureInterceptor.parseUuid(IngestLimits.requiredString(body, "instance_id", 36));

@@ -27,11 +27,20 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed. The body must name the
  * signer, be later than the instance's last accepted snapshot and not be from the future.
  */
+@Tag(name = "ingest")
 @Path("snapshot")
 @ApplicationScoped
 public class SnapshotResource {
@@ -65,6 +74,21 @@ public class SnapshotResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @SignedRequest
+    @Operation(summary = "Send a signed snapshot of an active instance's metrics")
+    @Parameter(name = "X-Instance-ID", in = ParameterIn.HEADER, required = true, description = "The signing instance's id",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+    @Parameter(name = "X-Signature", in = ParameterIn.HEADER, required = true,
+            description = "Ed25519 signature of the exact body bytes, in hex", schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "202", description = "Stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SnapshotAnswer")))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "401", ref = "MissingSignature")
+    @APIResponse(responseCode = "403", ref = "InstanceRefused")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
     public Response snapshot() throws SQLException {
         IngestRequest.SignedInstance signer = request.signer();
         // Counted only once the signature is verified: nobody can use up another instance's allowance.

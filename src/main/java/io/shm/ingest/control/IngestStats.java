@@ -4,6 +4,8 @@ import io.shm.monitoring.control.SlidingWindowRate;
 import io.shm.platform.Refusal;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,6 +66,11 @@ public class IngestStats {
         }
         failures = registry.counter(Metadata.builder().withName("shm.requests.failed")
                 .withDescription("Requests answered 500: each one is a defect, logged with its stack trace").build());
+    }
+
+    /** Created with the deployment rather than at the first request, so that {@code /metrics} lists the counters at once. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        // the observer's bean is created, and registers its counters, before this is called
     }
 
     public void accepted(Accepted kind) {
