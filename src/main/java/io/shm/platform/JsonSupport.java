@@ -26,6 +26,7 @@ public final class JsonSupport {
     private static final JsonBuilderFactory BUILDERS = PROVIDER.createBuilderFactory(Map.of());
     private static final jakarta.json.JsonReaderFactory READERS = PROVIDER.createReaderFactory(Map.of());
     private static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(Map.of());
+    private static final jakarta.json.stream.JsonParserFactory PARSERS = PROVIDER.createParserFactory(Map.of());
 
     private JsonSupport() {
     }
@@ -53,6 +54,10 @@ public final class JsonSupport {
 
     public static JsonReader reader(InputStream in) {
         return READERS.createReader(in);
+    }
+
+    public static jakarta.json.stream.JsonParser parser(Reader in) {
+        return PARSERS.createParser(in);
     }
 
     public static JsonReader reader(Reader in) {

@@ -4,9 +4,7 @@ import io.shm.admin.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -15,11 +13,15 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -78,20 +80,32 @@ public class AdminExportResource {
     private void csv(InstanceDirectory.Filter filter, List<String> keys, java.io.OutputStream out) throws IOException {
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         line(writer, COLUMNS.stream().map(CsvCells::text).toList(), keys.stream().map(CsvCells::text).toList());
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            columns.put(keys.get(i), i);
+        }
+        String[] cells = new String[keys.size()];
+        StringBuilder row = new StringBuilder(1024);
         streaming(() -> directory.each(filter, instance -> {
-            JsonObject metrics = AdminJson.metrics(instance.metricsJson());
-            List<String> fixed = List.of(CsvCells.text(instance.instanceId().toString()), CsvCells.text(instance.appSlug()),
-                    CsvCells.text(instance.appVersion()), CsvCells.text(instance.deploymentMode()),
-                    CsvCells.text(instance.environment()), CsvCells.text(instance.osArch()), instance.status(),
-                    Boolean.toString(instance.active()), String.valueOf(instance.firstSeen()),
-                    String.valueOf(instance.lastSeen()), instance.lastSnapshotAt() == null ? "" : instance.lastSnapshotAt().toString());
+            row.setLength(0);
+            row.append(CsvCells.text(instance.instanceId().toString())).append(',')
+                    .append(CsvCells.text(instance.appSlug())).append(',')
+                    .append(CsvCells.text(instance.appVersion())).append(',')
+                    .append(CsvCells.text(instance.deploymentMode())).append(',')
+                    .append(CsvCells.text(instance.environment())).append(',')
+                    .append(CsvCells.text(instance.osArch())).append(',')
+                    .append(instance.status()).append(',')
+                    .append(instance.active()).append(',')
+                    .append(instance.firstSeen()).append(',')
+                    .append(instance.lastSeen()).append(',')
+                    .append(instance.lastSnapshotAt() == null ? "" : instance.lastSnapshotAt().toString());
+            CsvCells.metrics(instance.metricsJson(), columns, cells);
+            for (String cell : cells) {
+                row.append(',').append(cell);
+            }
+            row.append("\r\n");
             try {
-                writer.write(String.join(",", fixed));
-                for (String key : keys) {
-                    writer.write(',');
-                    writer.write(CsvCells.value(metrics.get(key)));
-                }
-                writer.write("\r\n");
+                writer.write(row.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -100,11 +114,22 @@ public class AdminExportResource {
     }
 
     private void json(InstanceDirectory.Filter filter, java.io.OutputStream out) throws IOException {
-        try (JsonGenerator generator = JsonSupport.generator(out)) {
-            generator.writeStartArray();
-            streaming(() -> directory.each(filter, instance -> generator.write(AdminJson.instance(instance).build())));
-            generator.writeEnd();
-        }
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        writer.write('[');
+        boolean[] first = {true};
+        streaming(() -> directory.each(filter, instance -> {
+            try {
+                if (!first[0]) {
+                    writer.write(',');
+                }
+                first[0] = false;
+                writer.write(AdminJson.instanceText(instance));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        writer.write(']');
+        writer.flush();
     }
 
     private static void line(Writer writer, List<String> fixed, List<String> values) throws IOException {
@@ -137,15 +162,31 @@ public class AdminExportResource {
         private CsvCells() {
         }
 
-        static String value(JsonValue value) {
-            if (value == null || value == JsonValue.NULL) {
-                return "";
+        /**
+         * The cells of one instance's metrics, in the order of {@code columns} (key to position), into
+         * {@code cells}: read with a streaming parser, since a row has a few of many columns. A key
+         * without a column (one that arrived after the header was written) is left out.
+         */
+        static void metrics(String json, Map<String, Integer> columns, String[] cells) {
+            Arrays.fill(cells, "");
+            try (JsonParser parser = JsonSupport.parser(new StringReader(json))) {
+                parser.next();
+                while (parser.next() == JsonParser.Event.KEY_NAME) {
+                    Integer column = columns.get(parser.getString());
+                    JsonParser.Event event = parser.next();
+                    String cell = switch (event) {
+                        case VALUE_NUMBER -> parser.getString();
+                        case VALUE_STRING -> text(parser.getString());
+                        case VALUE_TRUE -> "true";
+                        case VALUE_FALSE -> "false";
+                        case VALUE_NULL -> "";
+                        default -> text(parser.getValue().toString());
+                    };
+                    if (column != null) {
+                        cells[column] = cell;
+                    }
+                }
             }
-            return switch (value.getValueType()) {
-                case NUMBER, TRUE, FALSE -> value.toString();
-                case STRING -> text(((jakarta.json.JsonString) value).getString());
-                default -> text(value.toString());
-            };
         }
 
         static String text(String text) {
