@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +64,25 @@ public class FleetQueries {
     }
 
     public InstanceCounts counts(Long applicationId) throws SQLException {
+        return counts(applicationFilter(applicationId), applicationId).get(ALL);
+    }
+
+    /** The counts of every application that has instances, by application id, in one pass. */
+    public Map<Long, InstanceCounts> countsByApplication() throws SQLException {
+        return counts(null, null);
+    }
+
+    private static final long ALL = -1;
+
+    /**
+     * Counts of the instances that {@code where} selects, under {@link #ALL} (an aggregate without
+     * grouping always has its one row), or of every application by id when {@code where} is null.
+     */
+    private Map<Long, InstanceCounts> counts(String where, Long applicationId) throws SQLException {
         Instant now = window.now();
         Instant since = window.activeSince();
-        String sql = """
-                SELECT count(*),
+        String sql = "SELECT " + (where == null ? "application_id" : ALL) + """
+                       , count(*),
                        count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen >= ?),
                        count(*) FILTER (WHERE status = 'PENDING'),
                        count(*) FILTER (WHERE status = 'REVOKED'),
@@ -74,7 +90,8 @@ public class FleetQueries {
                        count(*) FILTER (WHERE status = 'ACTIVE' AND first_seen >= ?),
                        count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen < ? AND last_seen >= ?),
                        count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen < ? AND last_seen >= ?)
-                  FROM instance i WHERE """ + applicationFilter(applicationId);
+                  FROM instance i""" + (where == null ? " GROUP BY application_id" : " WHERE " + where);
+        Map<Long, InstanceCounts> counts = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
@@ -89,11 +106,13 @@ public class FleetQueries {
                 statement.setLong(p, applicationId);
             }
             try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return new InstanceCounts(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4),
-                        row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8));
+                while (row.next()) {
+                    counts.put(row.getLong(1), new InstanceCounts(row.getLong(2), row.getLong(3), row.getLong(4),
+                            row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9)));
+                }
             }
         }
+        return counts;
     }
 
     /** How many instances of the application are active. */

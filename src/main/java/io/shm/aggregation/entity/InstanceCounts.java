@@ -7,4 +7,7 @@ package io.shm.aggregation.entity;
  */
 public record InstanceCounts(long total, long active, long pending, long revoked,
                              long new7Days, long new30Days, long churned7Days, long churned30Days) {
+
+    /** The counts of an application without instances. */
+    public static final InstanceCounts NONE = new InstanceCounts(0, 0, 0, 0, 0, 0, 0, 0);
 }

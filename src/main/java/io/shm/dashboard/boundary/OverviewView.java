@@ -59,15 +59,17 @@ public class OverviewView implements Serializable {
     @PostConstruct
     void load() {
         try {
+            Map<Long, InstanceCounts> byApplication = fleet.countsByApplication();
             for (ApplicationRef application : fleet.applications()) {
-                applications.add(new ApplicationRow(application.slug(), application.name(), fleet.counts(application.id())));
+                applications.add(new ApplicationRow(application.slug(), application.name(),
+                        byApplication.getOrDefault(application.id(), InstanceCounts.NONE)));
             }
             total = fleet.counts(null);
             current = context.current().orElse(null);
             if (current == null) {
                 return;
             }
-            counts = fleet.counts(current.id());
+            counts = byApplication.getOrDefault(current.id(), InstanceCounts.NONE);
             Instant now = window.now();
             Instant weekAgo = Bucket.DAY.align(now.minus(Duration.ofDays(7)));
             Map<String, List<SeriesPoint>> then = fleet.allSeries(current.id(), null, Bucket.DAY, weekAgo,
