@@ -109,8 +109,11 @@ public final class Launcher {
         command.addAll(List.of("-jar", payaraMicro.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",
-                "--port", Integer.toString(settings.httpPort()),
-                "--nocluster"));
+                "--port", Integer.toString(settings.httpPort())));
+        if (!settings.clustered()) {
+            // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
+            command.add("--nocluster");
+        }
         command.addAll(settings.payaraOptions());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(environment);
