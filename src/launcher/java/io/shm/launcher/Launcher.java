@@ -113,6 +113,8 @@ public final class Launcher {
         if (!settings.clustered()) {
             // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
             command.add("--nocluster");
+        } else if (settings.clusterMembers() != null) {
+            command.addAll(List.of("--clustermode", "tcpip:" + settings.clusterMembers().replaceAll("\\s", "")));
         }
         command.addAll(settings.payaraOptions());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
