@@ -55,6 +55,8 @@ class ClusterIT {
     @BeforeAll
     static void startTwoClusteredNodes() throws Exception {
         TestDatabase database = TestDatabase.get();
+        // Fresh root folders: Payara Micro would otherwise boot with the applications of the last run, then redeploy.
+        deleteRecursively(LOGS);
         Files.createDirectories(LOGS);
         int[] gridPorts = {freePort(), freePort()};
         String members = "127.0.0.1:" + gridPorts[0] + ",127.0.0.1:" + gridPorts[1];
@@ -146,6 +148,17 @@ class ClusterIT {
         Map<String, String> all = new HashMap<>(headers);
         all.putAll(more);
         return all;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static int freePort() throws IOException {
