@@ -1,15 +1,9 @@
 package io.shm.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Optional;
-import javax.cache.Cache;
-import javax.cache.CacheException;
-import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
-import javax.cache.expiry.Duration;
-import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,9 +21,6 @@ public class ClusterCaches {
     @ConfigProperty(name = "shm.cluster.enabled", defaultValue = "false")
     boolean enabled;
 
-    @Inject
-    Instance<CacheManager> cacheManagers;
-
     public boolean isEnabled() {
         return enabled;
     }
@@ -38,30 +29,7 @@ public class ClusterCaches {
      * The cluster-wide cache {@code name}, created by the first node that asks; entries not written
      * for {@code expiry} are dropped. Empty when clustering is off.
      */
-    public <K, V> Optional<Cache<K, V>> cache(String name, Class<K> keyType, Class<V> valueType,
-            java.time.Duration expiry) {
-        if (!enabled) {
-            return Optional.empty();
-        }
-        // Payara's producer answers null when its data grid is off (Payara Micro started with --nocluster).
-        CacheManager manager = cacheManagers.isResolvable() ? cacheManagers.get() : null;
-        if (manager == null) {
-            throw new IllegalStateException("shm.cluster.enabled is true but Payara's data grid is off:"
-                    + " start Payara Micro without --nocluster (see server-config/cluster.asadmin)");
-        }
-        Cache<K, V> cache = manager.getCache(name, keyType, valueType);
-        if (cache != null) {
-            return Optional.of(cache);
-        }
-        MutableConfiguration<K, V> configuration = new MutableConfiguration<K, V>()
-                .setTypes(keyType, valueType)
-                .setStoreByValue(true)
-                .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new Duration(
-                        java.util.concurrent.TimeUnit.SECONDS, expiry.toSeconds())));
-        try {
-            return Optional.of(manager.createCache(name, configuration));
-        } catch (CacheException createdMeanwhileByAnotherNode) {
-            return Optional.of(manager.getCache(name, keyType, valueType));
-        }
+    public <K, V> Optional<SharedCache<K, V>> cache(String name, Class<K> keyType, Class<V> valueType, Duration expiry) {
+        return enabled ? Optional.of(SharedCache.open(name, keyType, valueType, expiry)) : Optional.empty();
     }
 }

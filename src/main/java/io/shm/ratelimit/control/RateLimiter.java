@@ -3,6 +3,7 @@ package io.shm.ratelimit.control;
 import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.SharedCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +14,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import javax.cache.Cache;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -80,7 +80,7 @@ public class RateLimiter {
     ClusterCaches cluster;
 
     /** Null on a single node. */
-    Cache<String, Long> shared;
+    SharedCache<String, Long> shared;
 
     private volatile boolean enabled;
     /** Concurrent: JMX changes limits while requests read them. */

@@ -4,6 +4,7 @@ import io.shm.instance.entity.InstanceStatus;
 import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.SharedCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
-import javax.cache.Cache;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -50,7 +50,7 @@ public class KeyCache {
     /** A shared entry not written for a day leaves the grid; the database still has the key. */
     static final Duration SHARED_EXPIRY = Duration.ofDays(1);
     /** Null on a single node. */
-    private Cache<String, String> shared;
+    private SharedCache<String, String> shared;
 
     private Map<UUID, CachedKey> entries;
     private final LongAdder hits = new LongAdder();

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.SharedCache;
 import io.shm.testing.MutableClock;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.lang.reflect.Proxy;
 import javax.cache.Cache;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
@@ -99,8 +100,8 @@ class RateLimiterTest {
         Map<String, Long> grid = new ConcurrentHashMap<>();
         RateLimiter first = limiter(Map.of());
         RateLimiter second = limiter(Map.of());
-        first.shared = gridCache(grid);
-        second.shared = gridCache(grid);
+        first.shared = SharedCache.over(gridCache(grid));
+        second.shared = SharedCache.over(gridCache(grid));
 
         first.acquire(RateLimiter.Scope.REGISTER, "a");
         second.acquire(RateLimiter.Scope.REGISTER, "a");
