@@ -109,8 +109,13 @@ public final class Launcher {
         command.addAll(List.of("-jar", payaraMicro.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",
-                "--port", Integer.toString(settings.httpPort()),
-                "--nocluster"));
+                "--port", Integer.toString(settings.httpPort())));
+        if (!settings.clustered()) {
+            // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
+            command.add("--nocluster");
+        } else if (settings.clusterMembers() != null) {
+            command.addAll(List.of("--clustermode", "tcpip:" + settings.clusterMembers().replaceAll("\\s", "")));
+        }
         command.addAll(settings.payaraOptions());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(environment);

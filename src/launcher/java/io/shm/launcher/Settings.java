@@ -10,7 +10,7 @@ import java.util.Map;
  * MicroProfile Config, which sees the same environment variables.
  */
 record Settings(String databaseUrl, Path dataDirectory, int httpPort, int embeddedDatabasePort,
-                List<String> javaOptions, List<String> payaraOptions) {
+                List<String> javaOptions, List<String> payaraOptions, boolean clustered, String clusterMembers) {
 
     static final String EMBEDDED_DATABASE = "shm";
     static final int DEFAULT_PORT = 8080;
@@ -28,7 +28,9 @@ record Settings(String databaseUrl, Path dataDirectory, int httpPort, int embedd
                 port(env, "SHM_PORT", DEFAULT_PORT),
                 port(env, "SHM_EMBEDDED_DB_PORT", 0),
                 words(env.getOrDefault("SHM_JAVA_OPTS", DEFAULT_JAVA_OPTIONS)),
-                words(env.getOrDefault("SHM_PAYARA_OPTS", "")));
+                words(env.getOrDefault("SHM_PAYARA_OPTS", "")),
+                "true".equalsIgnoreCase(String.valueOf(env.get("SHM_CLUSTER_ENABLED")).trim()),
+                blankToNull(env.get("SHM_CLUSTER_MEMBERS")));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -1,11 +1,14 @@
 package io.shm.ratelimit.control;
 
+import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.SharedCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,6 +21,12 @@ import org.eclipse.microprofile.config.Config;
  * each minute up to {@code burst}. Defaults are the original SHM server's. A refusal carries
  * {@code Retry-After} and {@code X-RateLimit-Limit/Remaining/Reset} (Reset: Unix time at which a
  * request will be allowed again).
+ *
+ * <p>On a single node the buckets are plain memory. In a cluster ({@code SHM_CLUSTER_ENABLED}) they
+ * live in a cache shared by all nodes, so a client gets one allowance whichever node it reaches: each
+ * key holds one number, the time at which its bucket will be full again (the generic cell rate
+ * algorithm, the same limit as a token bucket), updated by compare-and-set. The counts of refusals
+ * stay per node.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -53,12 +62,25 @@ public class RateLimiter {
 
     /** Above this many tracked keys, full buckets (equivalent to no bucket) are dropped. */
     static final int MAX_TRACKED = 100_000;
+    /** The cluster-wide buckets: scope and key to the time (epoch millis) at which the bucket is full. */
+    static final String SHARED_BUCKETS = "shm-rate-limits";
+    /**
+     * A shared bucket untouched this long is dropped, which is the same as a full bucket for every
+     * limit that refills within an hour (all but a burst above 60 at one per minute).
+     */
+    static final Duration SHARED_EXPIRY = Duration.ofHours(1);
 
     @Inject
     Clock clock;
 
     @Inject
     Config config;
+
+    @Inject
+    ClusterCaches cluster;
+
+    /** Null on a single node. */
+    SharedCache<String, Long> shared;
 
     private volatile boolean enabled;
     /** Concurrent: JMX changes limits while requests read them. */
@@ -78,6 +100,7 @@ public class RateLimiter {
             buckets.put(scope, new ConcurrentHashMap<>());
             refusals.put(scope, new LongAdder());
         }
+        shared = cluster.cache(SHARED_BUCKETS, String.class, Long.class, SHARED_EXPIRY).orElse(null);
     }
 
     /** Takes one token for {@code key}, or refuses the request with 429. */
@@ -86,14 +109,8 @@ public class RateLimiter {
             return;
         }
         Limit limit = limits.get(scope);
-        Map<String, Bucket> scoped = buckets.get(scope);
-        if (scoped.size() > MAX_TRACKED) {
-            long now = clock.millis();
-            scoped.values().removeIf(bucket -> bucket.isFull(limit, now));
-        }
         long now = clock.millis();
-        Bucket bucket = scoped.computeIfAbsent(key, k -> new Bucket(limit.burst(), now));
-        double waitSeconds = bucket.take(limit, now);
+        double waitSeconds = shared == null ? takeLocal(scope, key, limit, now) : takeShared(scope, key, limit, now);
         if (waitSeconds > 0) {
             refusals.get(scope).increment();
             long retryAfter = (long) Math.ceil(waitSeconds);
@@ -105,11 +122,42 @@ public class RateLimiter {
         }
     }
 
+    private double takeLocal(Scope scope, String key, Limit limit, long now) {
+        Map<String, Bucket> scoped = buckets.get(scope);
+        if (scoped.size() > MAX_TRACKED) {
+            scoped.values().removeIf(bucket -> bucket.isFull(limit, now));
+        }
+        return scoped.computeIfAbsent(key, k -> new Bucket(limit.burst(), now)).take(limit, now);
+    }
+
+    /**
+     * One token from the shared bucket: each token moves the time at which the bucket is full one
+     * interval later; a request is refused when that time would be more than a full burst ahead.
+     * Compare-and-set, so that two nodes taking from one bucket at once never both get its last token.
+     */
+    private double takeShared(Scope scope, String key, Limit limit, long now) {
+        String id = scope.key() + ' ' + key;
+        // Whole milliseconds per token: exact when the rate divides 60,000, within half a millisecond otherwise.
+        long interval = Math.max(1, Math.round(60_000.0 / limit.perMinute()));
+        long allowedUntil = now + interval * limit.burst();
+        while (true) {
+            Long fullAt = shared.get(id);
+            long next = Math.max(fullAt == null ? now : fullAt, now) + interval;
+            if (next > allowedUntil) {
+                return (next - allowedUntil) / 1000.0;
+            }
+            boolean taken = fullAt == null ? shared.putIfAbsent(id, next) : shared.replace(id, fullAt, next);
+            if (taken) {
+                return 0;
+            }
+        }
+    }
+
     public boolean isEnabled() {
         return enabled;
     }
 
-    /** Switches all limits on or off at run time; buckets already filled are kept. */
+    /** Switches all limits on or off at run time, on this node only; buckets already filled are kept. */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
@@ -118,7 +166,7 @@ public class RateLimiter {
         return limits.get(scope);
     }
 
-    /** Changes a limit at run time; buckets refill at the new rate from now on. */
+    /** Changes a limit at run time, on this node only; buckets refill at the new rate from now on. */
     public void setLimit(Scope scope, int perMinute, int burst) {
         limits.put(scope, Limit.of(perMinute, burst));
     }

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.SharedCache;
 import io.shm.testing.MutableClock;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.cache.Cache;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -25,6 +30,7 @@ class RateLimiterTest {
         RateLimiter limiter = new RateLimiter();
         limiter.clock = clock;
         limiter.config = new MapConfig(settings);
+        limiter.cluster = new ClusterCaches();
         limiter.configure();
         return limiter;
     }
@@ -87,6 +93,48 @@ class RateLimiterTest {
 
         assertDoesNotThrow(() -> limiter.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
         assertThrows(IllegalArgumentException.class, () -> limiter.setLimit(RateLimiter.Scope.SNAPSHOT, 0, 1));
+    }
+
+    @Test
+    void nodesSharingTheClusterCacheShareOneBucketPerKey() {
+        Map<String, Long> grid = new ConcurrentHashMap<>();
+        RateLimiter first = limiter(Map.of());
+        RateLimiter second = limiter(Map.of());
+        first.shared = SharedCache.over(gridCache(grid));
+        second.shared = SharedCache.over(gridCache(grid));
+
+        first.acquire(RateLimiter.Scope.REGISTER, "a");
+        second.acquire(RateLimiter.Scope.REGISTER, "a");
+        RefusedException refused = assertThrows(RefusedException.class, () -> first.acquire(RateLimiter.Scope.REGISTER, "a"));
+
+        assertEquals("12", refused.headers().get("Retry-After"));
+        assertEquals(Long.toString(clock.instant().getEpochSecond() + 12), refused.headers().get("X-RateLimit-Reset"));
+        assertThrows(RefusedException.class, () -> second.acquire(RateLimiter.Scope.REGISTER, "a"));
+        assertDoesNotThrow(() -> second.acquire(RateLimiter.Scope.REGISTER, "b"), "another key has its own bucket");
+        assertDoesNotThrow(() -> second.acquire(RateLimiter.Scope.ACTIVATE, "a"), "another scope has its own bucket");
+
+        clock.advance(Duration.ofSeconds(12));
+        assertDoesNotThrow(() -> second.acquire(RateLimiter.Scope.REGISTER, "a"), "one token every 12 s");
+        assertThrows(RefusedException.class, () -> first.acquire(RateLimiter.Scope.REGISTER, "a"));
+
+        clock.advance(Duration.ofMinutes(5));
+        first.acquire(RateLimiter.Scope.REGISTER, "a");
+        second.acquire(RateLimiter.Scope.REGISTER, "a");
+        assertThrows(RefusedException.class, () -> first.acquire(RateLimiter.Scope.REGISTER, "a"), "refilled to the burst, not beyond");
+        assertEquals(3, first.refusals(RateLimiter.Scope.REGISTER), "refusals are counted where they happen");
+        assertEquals(1, second.refusals(RateLimiter.Scope.REGISTER));
+    }
+
+    /** The part of a JCache the limiter uses, over a map standing in for the data grid. */
+    @SuppressWarnings("unchecked")
+    private static Cache<String, Long> gridCache(Map<String, Long> grid) {
+        return (Cache<String, Long>) Proxy.newProxyInstance(Cache.class.getClassLoader(), new Class<?>[] {Cache.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "get" -> grid.get((String) args[0]);
+                    case "putIfAbsent" -> grid.putIfAbsent((String) args[0], (Long) args[1]) == null;
+                    case "replace" -> args.length == 3 && grid.replace((String) args[0], (Long) args[1], (Long) args[2]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     /** Just enough MicroProfile Config for a unit test: values from a map, converted by their type. */

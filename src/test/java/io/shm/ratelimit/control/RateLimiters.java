@@ -1,5 +1,6 @@
 package io.shm.ratelimit.control;
 
+import io.shm.platform.ClusterCaches;
 import java.time.Clock;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ public final class RateLimiters {
         RateLimiter limiter = new RateLimiter();
         limiter.clock = clock;
         limiter.config = new RateLimiterTest.MapConfig(settings);
+        limiter.cluster = new ClusterCaches();
         limiter.configure();
         return limiter;
     }

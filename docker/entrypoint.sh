@@ -1,0 +1,23 @@
+#!/bin/bash
+# The SHM server in its container: Payara Micro with the WAR, started as the launcher
+# (java -jar target/shm.jar) starts it when SHM_DB_URL names a database, with the same variables:
+# SHM_DB_URL, SHM_DB_USER, SHM_DB_PASSWORD and the rest of README's configuration table are read by
+# the server itself; SHM_JAVA_OPTS, SHM_PAYARA_OPTS, SHM_CLUSTER_ENABLED and SHM_CLUSTER_MEMBERS here.
+set -euo pipefail
+
+config=/opt/payara/config
+options=(--deploy /opt/payara/deployments/shm.war --contextroot / --port 8080
+         --postbootcommandfile "$config/post-boot-commands.asadmin" --disablephonehome)
+if [ "${SHM_CLUSTER_ENABLED:-false}" = "true" ]; then
+    # Needs SHM_CLUSTER_NAME, SHM_CLUSTER_INTERFACE, SHM_CLUSTER_PORT (server-config/cluster.asadmin).
+    options+=(--prebootcommandfile "$config/cluster.asadmin")
+    if [ -n "${SHM_CLUSTER_MEMBERS:-}" ]; then
+        options+=(--clustermode "tcpip:${SHM_CLUSTER_MEMBERS// /}")
+    fi
+else
+    options+=(--nocluster)
+fi
+
+read -r -a java_options <<< "${SHM_JAVA_OPTS:--XX:MaxRAMPercentage=75 -XX:+UseG1GC}"
+read -r -a payara_options <<< "${SHM_PAYARA_OPTS:-}"
+exec java "${java_options[@]}" -jar /opt/payara/payara-micro.jar "${options[@]}" "${payara_options[@]}"

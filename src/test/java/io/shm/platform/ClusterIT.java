@@ -1,0 +1,291 @@
+package io.shm.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shm.client.InstanceIdentity;
+import io.shm.client.ShmClient;
+import io.shm.client.ShmResponse;
+import io.shm.testing.AdminClient;
+import io.shm.testing.Http;
+import jakarta.json.Json;
+import io.shm.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Payara Micro nodes on loopback, clustered with {@code server-config/cluster.asadmin} and
+ * configured with the other files of {@code server-config/} as an operator would use them, on the
+ * test PostgreSQL, behind a load balancer at 127.0.0.1 that names the client in X-Forwarded-For:
+ * they share one rate limit per client and one public-key cache, and every server-config command
+ * applies without a complaint from Payara.
+ */
+class ClusterIT {
+
+    private static final Duration READY_WITHIN = Duration.ofMinutes(5);
+    private static final Path SERVER_CONFIG = Path.of("server-config").toAbsolutePath();
+    private static final Path LOGS = Path.of("target", "cluster-it").toAbsolutePath();
+
+    private static final String ADMIN_TOKEN = "shm_cluster-test-admin-token-0123456789";
+
+    private static final List<Node> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoClusteredNodes() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        // Fresh root folders: Payara Micro would otherwise boot with the applications of the last run, then redeploy.
+        deleteRecursively(LOGS);
+        Files.createDirectories(LOGS);
+        int[] gridPorts = {freePort(), freePort()};
+        String members = "127.0.0.1:" + gridPorts[0] + ",127.0.0.1:" + gridPorts[1];
+        // A cluster name of its own: no other Payara Micro on this machine can join it.
+        String clusterName = "shm-it-" + UUID.randomUUID();
+        for (int i = 0; i < 2; i++) {
+            nodes.add(Node.start("node" + (i + 1), database, clusterName, members, gridPorts[i], i == 1));
+        }
+        for (Node node : nodes) {
+            node.awaitReadyInCluster(clusterName, 2);
+        }
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        nodes.forEach(Node::stop);
+    }
+
+    @Test
+    void twoNodesShareOneRateLimitPerClient() throws Exception {
+        // Registration allows a burst of 2 per client address; the load balancer (127.0.0.1) names the client.
+        String client = "203.0.113.10";
+        ShmResponse first = register(nodes.get(0), client);
+        ShmResponse second = register(nodes.get(1), client);
+        ShmResponse third = register(nodes.get(0), client);
+        ShmResponse fourth = register(nodes.get(1), client);
+
+        assertEquals(201, first.status(), first.body());
+        assertEquals(201, second.status(), second.body());
+        assertEquals(429, third.status(), "node 1 knows of the request node 2 let through: " + third.body());
+        assertTrue(third.body().contains("rate_limited"), third.body());
+        assertTrue(third.header("Retry-After").isPresent());
+        assertEquals(429, fourth.status(), "and node 2 of node 1's: " + fourth.body());
+    }
+
+    @Test
+    void aKeyIsReadOnceForTheClusterAndARevocationOnOneNodeDropsItOnAll() throws Exception {
+        Map<String, String> from = Map.of("X-Forwarded-For", "203.0.113.20");
+        InstanceIdentity identity = InstanceIdentity.generate();
+        ShmClient viaFirst = new ShmClient(nodes.get(0).base, identity, Http.client());
+        ShmClient viaSecond = new ShmClient(nodes.get(1).base, identity, Http.client());
+        byte[] registration = viaFirst.registerBody("Clustered App", "1.0.0", null, null, null);
+        assertEquals(201, viaFirst.send("/v1/register", registration, with(ShmClient.jsonHeaders(), from)).status());
+        byte[] activation = viaFirst.activateBody();
+        assertEquals(200, viaFirst.send("/v1/activate", activation, with(viaFirst.signedHeaders(activation), from)).status());
+
+        long secondMisses = nodes.get(1).keyCache("KeyCacheMisses");
+        long secondHits = nodes.get(1).keyCache("KeyCacheHits");
+        Instant now = Instant.now();
+        ShmResponse accepted = viaSecond.snapshot(now.minusSeconds(60), Json.createObjectBuilder().add("users_count", 3).build());
+
+        assertEquals(202, accepted.status(), accepted.body());
+        assertEquals(secondMisses, nodes.get(1).keyCache("KeyCacheMisses"), "node 2 did not read the key from the database");
+        assertEquals(secondHits + 1, nodes.get(1).keyCache("KeyCacheHits"), "node 2 found the key node 1 had read");
+
+        AdminClient admin = new AdminClient(nodes.get(1).base.toURL(), ADMIN_TOKEN);
+        assertEquals(200, admin.post("/api/v1/admin/instances/" + identity.instanceId() + "/revoke", null).statusCode());
+        long firstMisses = nodes.get(0).keyCache("KeyCacheMisses");
+        ShmResponse refused = viaFirst.snapshot(now.minusSeconds(30), Json.createObjectBuilder().add("users_count", 4).build());
+
+        assertEquals(403, refused.status(), refused.body());
+        assertTrue(refused.body().contains("revoked_instance"), refused.body());
+        assertEquals(firstMisses + 1, nodes.get(0).keyCache("KeyCacheMisses"),
+                "node 1 no longer held the key revoked on node 2, and asked the database");
+    }
+
+    @Test
+    void everyServerConfigCommandApplies() throws IOException {
+        for (Node node : nodes) {
+            String log = node.log();
+            assertFalse(log.lines().anyMatch(line -> line.contains("BootCommand")
+                            && (line.contains("WARNING") || line.contains("SEVERE") || line.contains("FAILURE"))),
+                    node.name + " reported a failed boot command, see " + node.logFile);
+            assertTrue(log.contains("hazelcast-runtime-configuration.auto-increment-port=false"), node.name + " ran cluster.asadmin");
+            assertTrue(log.contains("max-post-size-bytes=1048576"), node.name + " ran post-boot-commands.asadmin");
+        }
+        String jsonLog = nodes.get(1).log();
+        assertTrue(jsonLog.lines().anyMatch(line -> line.startsWith("{") && line.contains("\"LogMessage\"")),
+                "node2 logs in JSON with server-config/json-logging.properties");
+    }
+
+    private static ShmResponse register(Node node, String clientAddress) throws Exception {
+        ShmClient client = new ShmClient(node.base, InstanceIdentity.generate(), Http.client());
+        byte[] body = client.registerBody("Clustered App", "1.0.0", null, null, null);
+        return client.send("/v1/register", body, with(ShmClient.jsonHeaders(), Map.of("X-Forwarded-For", clientAddress)));
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.putAll(more);
+        return all;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** One {@code java -jar payara-micro.jar} with the WAR, as README's clustering section runs it. */
+    private static final class Node {
+        final String name;
+        final Process process;
+        final URI base;
+        final Path logFile;
+        final int jmxPort;
+
+        private Node(String name, Process process, URI base, Path logFile, int jmxPort) {
+            this.name = name;
+            this.process = process;
+            this.base = base;
+            this.logFile = logFile;
+            this.jmxPort = jmxPort;
+        }
+
+        /** An attribute of {@code io.shm:type=Caches}, over the node's remote JMX connector. */
+        long keyCache(String attribute) throws Exception {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + jmxPort
+                    + "/jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+                return ((Number) connector.getMBeanServerConnection()
+                        .getAttribute(new ObjectName("io.shm:type=Caches"), attribute)).longValue();
+            }
+        }
+
+        static Node start(String name, TestDatabase database, String clusterName, String members, int gridPort,
+                boolean jsonLogging) throws IOException {
+            int httpPort = freePort();
+            int jmxPort = freePort();
+            Path logFile = LOGS.resolve(name + ".log");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-jar", System.getProperty("payara.micro.jar", "target/lib/payara-micro.jar"),
+                    "--deploy", System.getProperty("shm.war", "target/shm.war"),
+                    "--contextroot", "/",
+                    "--port", Integer.toString(httpPort),
+                    "--name", name,
+                    "--rootdir", LOGS.resolve(name + "-root").toString(),
+                    "--disablephonehome",
+                    "--prebootcommandfile", SERVER_CONFIG.resolve("cluster.asadmin").toString(),
+                    "--clustermode", "tcpip:" + members,
+                    "--postbootcommandfile", SERVER_CONFIG.resolve("post-boot-commands.asadmin").toString()));
+            if (jsonLogging) {
+                command.addAll(List.of("--logproperties", SERVER_CONFIG.resolve("json-logging.properties").toString()));
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(key -> key.startsWith("SHM_"));
+            env.put("SHM_DB_URL", database.jdbcUrl());
+            env.put("SHM_DB_USER", TestDatabase.USER);
+            env.put("SHM_DB_PASSWORD", TestDatabase.PASSWORD);
+            env.put("SHM_ADMIN_PASSWORD", System.getProperty("shm.test.admin.password", "integration-test-password"));
+            env.put("SHM_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("SHM_RATELIMIT_ENABLED", "true");
+            env.put("SHM_TRUSTED_PROXIES", "127.0.0.1");
+            env.put("SHM_JMX_PORT", Integer.toString(jmxPort));
+            env.put("SHM_CLUSTER_ENABLED", "true");
+            env.put("SHM_CLUSTER_NAME", clusterName);
+            env.put("SHM_CLUSTER_INTERFACE", "127.0.0.1");
+            env.put("SHM_CLUSTER_PORT", Integer.toString(gridPort));
+            Process process = builder.start();
+            Node node = new Node(name, process, URI.create("http://127.0.0.1:" + httpPort + "/"), logFile, jmxPort);
+            Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "cluster-it-stop-" + name));
+            return node;
+        }
+
+        /** Answers ready, and Payara's data grid {@code cluster} counts {@code members} members (printed on every change). */
+        void awaitReadyInCluster(String cluster, int members) throws Exception {
+            long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+            boolean ready = false;
+            boolean clustered = false;
+            while (System.nanoTime() < deadline && process.isAlive() && !(ready && clustered)) {
+                ready = ready || isReady();
+                clustered = clustered || log().contains("DG Name: " + cluster + " DG Size: " + members);
+                if (!(ready && clustered)) {
+                    TimeUnit.SECONDS.sleep(1);
+                }
+            }
+            assertTrue(process.isAlive(), name + " exited, see " + logFile);
+            assertTrue(ready, name + " not ready within " + READY_WITHIN + ", see " + logFile);
+            assertTrue(clustered, name + " saw no cluster of " + members + " within " + READY_WITHIN + ", see " + logFile);
+        }
+
+        private boolean isReady() {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(base.resolve("health/ready")).timeout(Duration.ofSeconds(10)).build();
+                return Http.client().send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        String log() {
+            try {
+                return Files.readString(logFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void stop() {
+            if (!process.isAlive()) {
+                return;
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
