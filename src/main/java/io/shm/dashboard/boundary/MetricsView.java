@@ -74,11 +74,8 @@ public class MetricsView implements Serializable {
             if (current == null) {
                 return;
             }
-            fleet.currentKeys(current.id()).forEach((key, type) -> {
-                if ("number".equals(type)) {
-                    keys.add(key);
-                }
-            });
+            // The keys with fleet statistics are the ones the rollup job has seen, and so have series.
+            fleet.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
             keys.stream().filter(key -> !Format.isSystemKey(key)).findFirst()
                     .or(() -> keys.stream().findFirst()).ifPresent(selected::add);
             refresh();
