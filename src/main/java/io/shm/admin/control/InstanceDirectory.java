@@ -91,16 +91,27 @@ public class InstanceDirectory {
                     }
                 }
             }
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT count(*) FROM instance i JOIN application a ON a.id = i.application_id" + where.sql)) {
-                where.bind(statement, 1);
-                try (ResultSet row = statement.executeQuery()) {
-                    row.next();
-                    total = row.getLong(1);
-                }
-            }
+            total = count(connection, where);
         }
         return new Page(rows, total);
+    }
+
+    /** How many instances the filter selects. */
+    public long count(Filter filter) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return count(connection, where(filter));
+        }
+    }
+
+    private static long count(Connection connection, Where where) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM instance i JOIN application a ON a.id = i.application_id" + where.sql)) {
+            where.bind(statement, 1);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
     }
 
     /** Streams every instance the filter selects, in a server-side cursor: memory stays flat whatever the count. */

@@ -74,7 +74,7 @@ public class InstancesView implements Serializable {
         @Override
         public int count(Map<String, FilterMeta> filterBy) {
             try {
-                return (int) Math.min(Integer.MAX_VALUE, directory.page(filter(filterBy, Map.of()), 0, 1).total());
+                return (int) Math.min(Integer.MAX_VALUE, directory.count(filter(filterBy, Map.of())));
             } catch (SQLException e) {
                 throw new IllegalStateException("instances unavailable (SQL state " + e.getSQLState() + ")", e);
             }
