@@ -69,6 +69,27 @@ public class Rollups {
              WHERE b.application_id = ? AND b.width = ? AND b.bucket_start = ? AND t.value_type IS NOT NULL
              GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
 
+    /**
+     * {@link #AGGREGATE} for every bucket of every application at once, into an empty {@code fleet_rollup}:
+     * for bulk loads (the aggregation benchmark's generator), where one bucket at a time takes minutes
+     * per thousand buckets. Keep the two statements equivalent.
+     */
+    public static final String AGGREGATE_ALL = """
+            INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
+                                      instances, value_sum, value_min, value_max)
+            SELECT b.application_id, b.width, kv.key, b.bucket_start, t.value_type,
+                   CASE t.value_type WHEN 'n' THEN '' ELSE kv.value #>> '{}' END AS text_value,
+                   count(*), sum(n.v), min(n.v), max(n.v)
+              FROM instance_bucket b
+              JOIN instance i ON i.id = b.instance_id AND i.status = 'ACTIVE'
+             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object('$version', b.app_version)) kv
+             CROSS JOIN LATERAL (SELECT CASE jsonb_typeof(kv.value)
+                                        WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
+                                        END AS value_type) t
+             CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
+             WHERE t.value_type IS NOT NULL
+             GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
+
     @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
 
