@@ -4,6 +4,7 @@ import io.shm.aggregation.control.Rollups;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -149,7 +150,7 @@ final class FleetGenerator {
                             (SELECT coalesce(sum(c.reltuples::bigint), 0) FROM pg_class c
                               WHERE (c.oid = t.name::regclass
                                  OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = t.name::regclass))
-                                AND c.reltuples > 0)
+                                AND c.relkind <> 'p' AND c.reltuples > 0)
                        FROM unnest(ARRAY['snapshot', 'instance_bucket', 'fleet_rollup', 'instance']) AS t(name)
                       ORDER BY 2 DESC""")) {
             while (rows.next()) {
@@ -173,7 +174,15 @@ final class FleetGenerator {
         step(steps, "instance_bucket from snapshots (set-based)", () -> deriveInstanceBuckets(connection));
         step(steps, "fleet_rollup from instance_bucket (AGGREGATE_ALL)", () -> {
             execute(connection, "TRUNCATE fleet_rollup, rollup_dirty");
-            execute(connection, Rollups.AGGREGATE_ALL);
+            try (PreparedStatement aggregate = connection.prepareStatement(Rollups.AGGREGATE_ALL)) {
+                for (App app : APPLICATIONS) {
+                    for (String width : List.of("h", "d", "w")) {
+                        aggregate.setLong(1, app.id());
+                        aggregate.setString(2, width);
+                        aggregate.executeUpdate();
+                    }
+                }
+            }
         });
         // What autovacuum would do soon anyway; done now so it does not run during the measurements.
         step(steps, "VACUUM ANALYZE", () -> {
@@ -386,7 +395,7 @@ final class FleetGenerator {
                            'app_requests_total', round(g.base_users * 500 * g.days),
                            'app_errors_total', round(g.base_users * 0.7 * g.days),
                            'app_jobs_queued', floor(random() * 50),
-                           'app_storage_bytes', round(g.base_users * 52428800 * (1 + g.f)),
+                           'app_storage_bytes', round(g.base_users * 52428800.0 * (1 + g.f)),
                            'app_sessions', round(g.base_users * 0.4 * random()),
                            'app_api_calls', round(g.base_users * 90 * (0.5 + random())),
                            'sys_cpu_cores', g.cores,
