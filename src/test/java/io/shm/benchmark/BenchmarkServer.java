@@ -37,22 +37,31 @@ final class BenchmarkServer implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path target;
+    private final Map<String, String> environment;
     private final Thread shutdownHook = new Thread(this::close, "benchmark-stop");
     private EmbeddedPostgres postgres;
     private Process server;
     private URI baseUri;
 
-    private BenchmarkServer(Path target) {
+    private BenchmarkServer(Path target, Map<String, String> environment) {
         this.target = target;
+        this.environment = Map.copyOf(environment);
     }
 
     /** @param target the build folder: where shm.jar is, and where the run keeps its data and log */
     static BenchmarkServer start(Path target, HttpClient http) throws IOException, InterruptedException, SQLException {
-        Path launcherJar = target.resolve("shm.jar");
-        if (!Files.isRegularFile(launcherJar)) {
-            throw new IOException(launcherJar + " is missing: run 'mvn package -DskipTests' first");
-        }
-        BenchmarkServer started = new BenchmarkServer(target);
+        return start(target, http, Map.of());
+    }
+
+    /**
+     * @param environment further settings of the server (SHM_ADMIN_TOKEN, cache sizes...), kept for
+     *                    {@link #restartServer}
+     */
+    static BenchmarkServer start(Path target, HttpClient http, Map<String, String> environment)
+            throws IOException, InterruptedException, SQLException {
+        Path launcherJar = launcherJar(target);
+        Files.deleteIfExists(target.resolve("benchmark-server.log"));
+        BenchmarkServer started = new BenchmarkServer(target, environment);
         Runtime.getRuntime().addShutdownHook(started.shutdownHook);
         try {
             started.startPostgres();
@@ -62,6 +71,23 @@ final class BenchmarkServer implements AutoCloseable {
             started.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the server again on the same database (after {@link #stopServer}), e.g. once data was
+     * loaded behind its back, so that nothing it keeps in memory predates the data.
+     */
+    synchronized void restartServer(HttpClient http) throws IOException, InterruptedException {
+        stopServer();
+        startServer(launcherJar(target), http);
+    }
+
+    private static Path launcherJar(Path target) throws IOException {
+        Path launcherJar = target.resolve("shm.jar");
+        if (!Files.isRegularFile(launcherJar)) {
+            throw new IOException(launcherJar + " is missing: run 'mvn package -DskipTests' first");
+        }
+        return launcherJar;
     }
 
     URI baseUri() {
@@ -127,7 +153,8 @@ final class BenchmarkServer implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", launcherJar.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                // Appended: a restarted server's log follows the first one's.
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(Map.of(
                 "SHM_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
                 "SHM_DB_USER", USER,
@@ -136,6 +163,7 @@ final class BenchmarkServer implements AutoCloseable {
                 // The benchmark sends far more than one snapshot per instance and minute, on purpose.
                 "SHM_RATELIMIT_ENABLED", "false",
                 "SHM_DATA_DIR", dataDirectory.toString()));
+        builder.environment().putAll(environment);
         server = builder.start();
         baseUri = URI.create("http://localhost:" + port);
         awaitHealthy(http, log);

@@ -56,7 +56,19 @@ public class Rollups {
             UNION
             SELECT application_id, width, bucket_start FROM rollup_dirty""";
 
-    static final String AGGREGATE = """
+    /** One bucket of one application and width, from one row per instance (parameters: application id, width, start). */
+    static final String AGGREGATE = aggregate("b.bucket_start = ? AND ");
+
+    /**
+     * {@link #AGGREGATE} for every bucket of one application and width at once (parameters: application
+     * id, width), into a {@code fleet_rollup} without them: for bulk loads (the aggregation benchmark's
+     * generator), where one bucket at a time takes minutes per thousand buckets. One application and
+     * width at a time keeps the aggregation's hash table in memory.
+     */
+    public static final String AGGREGATE_ALL = aggregate("");
+
+    private static String aggregate(String bucketFilter) {
+        return """
             INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
                                       instances, value_sum, value_min, value_max)
             SELECT b.application_id, b.width, kv.key, b.bucket_start, t.value_type,
@@ -69,8 +81,10 @@ public class Rollups {
                                         WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
                                         END AS value_type) t
              CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
-             WHERE b.application_id = ? AND b.width = ? AND b.bucket_start = ? AND t.value_type IS NOT NULL
+             WHERE b.application_id = ? AND b.width = ? AND\s""" + bucketFilter + """
+             t.value_type IS NOT NULL
              GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
+    }
 
     /** Scope of the fleet-wide rows of {@code fleet_current}; application ids start at 1. */
     public static final long ALL_APPLICATIONS = 0;
