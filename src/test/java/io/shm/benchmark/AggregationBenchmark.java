@@ -46,7 +46,7 @@ import javax.sql.DataSource;
  * snapshots) is timed straight over JDBC, against the server's way (the instances' current values).
  * <p>
  * {@code mvn -q package -DskipTests && mvn -q exec:java@aggregation-benchmark}, with options as system
- * properties or arguments: {@code -Dshm.bench.scale=0.1} (a tenth of the fleet, a few minutes),
+ * properties or arguments: {@code -Dshm.bench.scale=0.02} (a fiftieth of the fleet, a few minutes; the full size takes about 40),
  * {@code -Dshm.bench.requests=30}, {@code -Dshm.bench.warmup=5}, {@code -Dshm.bench.naive-runs=3}, or
  * {@code -Dexec.args="scale=0.1 requests=20"}.
  */

@@ -79,9 +79,12 @@ public class InstanceDirectory {
         List<Summary> rows = new ArrayList<>();
         long total;
         try (Connection connection = dataSource.getConnection()) {
+            // The page's ids first, sorting narrow rows; the wide columns only for the rows shown.
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
-                    + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql
-                    + " ORDER BY " + order + " OFFSET ? LIMIT ?")) {
+                    + " FROM (SELECT i.id FROM instance i JOIN application a ON a.id = i.application_id" + where.sql
+                    + " ORDER BY " + order + " OFFSET ? LIMIT ?) page"
+                    + " JOIN instance i ON i.id = page.id JOIN application a ON a.id = i.application_id"
+                    + " ORDER BY " + order)) {
                 int p = where.bind(statement, 1);
                 statement.setInt(p++, offset);
                 statement.setInt(p, limit);
