@@ -47,8 +47,29 @@ final class AdminJson {
      * them instead of parsed and written again: that round trip is most of an export's work.
      */
     static String instanceText(InstanceDirectory.Summary summary) {
-        String fixed = withoutMetrics(summary).build().toString();
-        return fixed.substring(0, fixed.length() - 1) + ",\"metrics\":" + summary.metricsJson() + "}";
+        StringBuilder text = new StringBuilder(summary.metricsJson().length() + 400).append('{');
+        field(text, "instance_id", summary.instanceId().toString());
+        field(text.append(','), "app_name", summary.appName());
+        field(text.append(','), "app_slug", summary.appSlug());
+        field(text.append(','), "app_version", summary.appVersion());
+        field(text.append(','), "deployment_mode", summary.deploymentMode());
+        field(text.append(','), "environment", summary.environment());
+        field(text.append(','), "os_arch", summary.osArch());
+        field(text.append(','), "status", summary.status());
+        text.append(",\"active\":").append(summary.active());
+        field(text.append(','), "first_seen_at", text(summary.firstSeen()));
+        field(text.append(','), "last_seen_at", text(summary.lastSeen()));
+        field(text.append(','), "last_snapshot_at", text(summary.lastSnapshotAt()));
+        return text.append(",\"metrics\":").append(summary.metricsJson()).append('}').toString();
+    }
+
+    /** A name and a string value or null; JSON-P escapes the value. */
+    private static void field(StringBuilder text, String name, String value) {
+        text.append('"').append(name).append("\":").append(value == null ? "null" : JsonSupport.value(value).toString());
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     private static JsonObjectBuilder withoutMetrics(InstanceDirectory.Summary summary) {

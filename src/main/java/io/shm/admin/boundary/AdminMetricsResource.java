@@ -8,23 +8,25 @@ import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.stream.JsonGenerator;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -94,7 +96,7 @@ public class AdminMetricsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
-    public JsonObject metrics(@PathParam("app") String app, @QueryParam("period") String periodName) throws SQLException {
+    public Response metrics(@PathParam("app") String app, @QueryParam("period") String periodName) throws SQLException {
         Period period = Period.parse(periodName);
         ApplicationRef application = fleet.application(app)
                 .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(app)));
@@ -106,32 +108,50 @@ public class AdminMetricsResource {
         series.values().forEach(points -> points.forEach(point -> timestamps.add(point.bucketStart())));
         List<Instant> axis = new ArrayList<>(timestamps);
         Map<Instant, Integer> position = new HashMap<>();
-        JsonArrayBuilder times = JsonSupport.array();
         for (int i = 0; i < axis.size(); i++) {
             position.put(axis.get(i), i);
-            times.add(axis.get(i).toString());
         }
-        JsonObjectBuilder metrics = JsonSupport.object();
-        JsonObjectBuilder instances = JsonSupport.object();
-        series.forEach((key, points) -> {
-            SeriesPoint[] aligned = new SeriesPoint[axis.size()];
-            points.forEach(point -> aligned[position.get(point.bucketStart())] = point);
-            JsonArrayBuilder sums = JsonSupport.array();
-            JsonArrayBuilder counts = JsonSupport.array();
-            for (SeriesPoint point : aligned) {
+        // Every key at every bucket: written as it is read, without building the whole answer first.
+        StreamingOutput answer = out -> {
+            try (JsonGenerator json = JsonSupport.generator(out)) {
+                json.writeStartObject().write("application", application.slug()).write("period", period.label)
+                        .write("bucket", period.bucket.label());
+                json.writeStartArray("timestamps");
+                axis.forEach(time -> json.write(time.toString()));
+                json.writeEnd();
+                SeriesPoint[][] aligned = new SeriesPoint[series.size()][];
+                int k = 0;
+                for (List<SeriesPoint> points : series.values()) {
+                    aligned[k] = new SeriesPoint[axis.size()];
+                    for (SeriesPoint point : points) {
+                        aligned[k][position.get(point.bucketStart())] = point;
+                    }
+                    k++;
+                }
+                columns(json, "metrics", series.keySet(), aligned, point -> json.write(point.sum()));
+                columns(json, "instances", series.keySet(), aligned, point -> json.write(point.instances()));
+                json.writeEnd();
+            }
+        };
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** An object of one array per key, one value per bucket of the axis; null where nobody reported the key. */
+    private static void columns(JsonGenerator json, String name, Collection<String> keys, SeriesPoint[][] aligned,
+                                Consumer<SeriesPoint> value) {
+        json.writeStartObject(name);
+        int k = 0;
+        for (String key : keys) {
+            json.writeStartArray(key);
+            for (SeriesPoint point : aligned[k++]) {
                 if (point == null || point.sum() == null) {
-                    sums.addNull();
-                    counts.addNull();
+                    json.writeNull();
                 } else {
-                    sums.add(point.sum());
-                    counts.add(point.instances());
+                    value.accept(point);
                 }
             }
-            metrics.add(key, sums);
-            instances.add(key, counts);
-        });
-        return JsonSupport.object().add("application", application.slug()).add("period", period.label)
-                .add("bucket", period.bucket.label()).add("timestamps", times).add("metrics", metrics)
-                .add("instances", instances).build();
+            json.writeEnd();
+        }
+        json.writeEnd();
     }
 }
