@@ -16,10 +16,11 @@ import jakarta.json.JsonValue;
 
 /**
  * The shared protocol vectors ({@code shared/protocol/vectors.json}), made by an independent
- * Ed25519 implementation. Read at run time, not copied, so tests follow the file when it changes.
+ * Ed25519 implementation, read at run time so that tests follow the file when it changes.
  * <p>
- * Found through the system property {@code shm.vectors} when set, otherwise beside the project:
- * {@code ../shared/protocol/vectors.json} from the Maven base directory.
+ * Found through the system property {@code shm.vectors} when set, otherwise beside the project
+ * ({@code ../shared/protocol/vectors.json} from the Maven base directory), otherwise in the copy this
+ * repository keeps for a clone that stands alone ({@code src/test/resources/protocol/vectors.json}).
  */
 public final class ProtocolVectors {
 
@@ -70,7 +71,9 @@ public final class ProtocolVectors {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
-        return Path.of(System.getProperty("user.dir")).resolve("../shared/protocol/vectors.json").normalize();
+        Path project = Path.of(System.getProperty("user.dir"));
+        Path shared = project.resolve("../shared/protocol/vectors.json").normalize();
+        return Files.isRegularFile(shared) ? shared : project.resolve("src/test/resources/protocol/vectors.json");
     }
 
     public List<Rfc8032Vector> rfc8032() {
