@@ -6,16 +6,18 @@
 set -euo pipefail
 
 config=/opt/payara/config
-options=(--deploy /opt/payara/deployments/shm.war --contextroot / --port 8080
-         --postbootcommandfile "$config/post-boot-commands.asadmin" --disablephonehome)
+options=(--deploy /opt/payara/deployments/shm.war --contextroot / --port 8080 --disablephonehome)
 if [ "${SHM_CLUSTER_ENABLED:-false}" = "true" ]; then
     # Needs SHM_CLUSTER_NAME, SHM_CLUSTER_INTERFACE, SHM_CLUSTER_PORT (server-config/cluster.asadmin).
-    options+=(--prebootcommandfile "$config/cluster.asadmin")
+    # Payara Micro reads a single pre-boot file: the HTTP limits and the data grid's settings as one.
+    preboot=$(mktemp --suffix=.asadmin)
+    cat "$config/pre-boot-commands.asadmin" "$config/cluster.asadmin" > "$preboot"
+    options+=(--prebootcommandfile "$preboot")
     if [ -n "${SHM_CLUSTER_MEMBERS:-}" ]; then
         options+=(--clustermode "tcpip:${SHM_CLUSTER_MEMBERS// /}")
     fi
 else
-    options+=(--nocluster)
+    options+=(--prebootcommandfile "$config/pre-boot-commands.asadmin" --nocluster)
 fi
 
 read -r -a java_options <<< "${SHM_JAVA_OPTS:--XX:MaxRAMPercentage=75 -XX:+UseG1GC}"

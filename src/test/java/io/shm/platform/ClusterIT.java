@@ -131,7 +131,9 @@ class ClusterIT {
                             && (line.contains("WARNING") || line.contains("SEVERE") || line.contains("FAILURE"))),
                     node.name + " reported a failed boot command, see " + node.logFile);
             assertTrue(log.contains("hazelcast-runtime-configuration.auto-increment-port=false"), node.name + " ran cluster.asadmin");
-            assertTrue(log.contains("max-post-size-bytes=1048576"), node.name + " ran post-boot-commands.asadmin");
+            assertTrue(log.contains("max-post-size-bytes=1048576"), node.name + " ran pre-boot-commands.asadmin");
+            assertEquals(1, log.lines().filter(line -> line.contains("Network Listener http-listener started")).count(),
+                    node.name + " started its HTTP listener once, with its final settings, see " + node.logFile);
         }
         String jsonLog = nodes.get(1).log();
         assertTrue(jsonLog.lines().anyMatch(line -> line.startsWith("{") && line.contains("\"LogMessage\"")),
@@ -174,6 +176,9 @@ class ClusterIT {
         final URI base;
         final Path logFile;
         final int jmxPort;
+        /** The last answer to /health/ready (status and body: the failing check and its data), and the last failure to get one. */
+        private String lastAnswer = "none";
+        private String lastFailure = "none";
 
         private Node(String name, Process process, URI base, Path logFile, int jmxPort) {
             this.name = name;
@@ -198,6 +203,10 @@ class ClusterIT {
             int httpPort = freePort();
             int jmxPort = freePort();
             Path logFile = LOGS.resolve(name + ".log");
+            // Payara Micro reads a single pre-boot file: both, as one, as the Docker image gives them.
+            Path preBoot = LOGS.resolve(name + "-pre-boot.asadmin");
+            Files.writeString(preBoot, Files.readString(SERVER_CONFIG.resolve("pre-boot-commands.asadmin"))
+                    + Files.readString(SERVER_CONFIG.resolve("cluster.asadmin")));
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-jar", System.getProperty("payara.micro.jar", "target/lib/payara-micro.jar"),
@@ -207,9 +216,8 @@ class ClusterIT {
                     "--name", name,
                     "--rootdir", LOGS.resolve(name + "-root").toString(),
                     "--disablephonehome",
-                    "--prebootcommandfile", SERVER_CONFIG.resolve("cluster.asadmin").toString(),
-                    "--clustermode", "tcpip:" + members,
-                    "--postbootcommandfile", SERVER_CONFIG.resolve("post-boot-commands.asadmin").toString()));
+                    "--prebootcommandfile", preBoot.toString(),
+                    "--clustermode", "tcpip:" + members));
             if (jsonLogging) {
                 command.addAll(List.of("--logproperties", SERVER_CONFIG.resolve("json-logging.properties").toString()));
             }
@@ -249,15 +257,19 @@ class ClusterIT {
                 }
             }
             assertTrue(process.isAlive(), name + " exited, see " + logFile);
-            assertTrue(ready, name + " not ready within " + READY_WITHIN + ", see " + logFile);
+            assertTrue(ready, name + " not ready within " + READY_WITHIN + "; last answer to /health/ready: " + lastAnswer
+                    + "; last failure: " + lastFailure + "; see " + logFile);
             assertTrue(clustered, name + " saw no cluster of " + members + " within " + READY_WITHIN + ", see " + logFile);
         }
 
         private boolean isReady() {
             try {
                 HttpRequest request = HttpRequest.newBuilder(base.resolve("health/ready")).timeout(Duration.ofSeconds(10)).build();
-                return Http.client().send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                var response = Http.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                lastAnswer = response.statusCode() + " " + response.body();
+                return response.statusCode() == 200;
             } catch (IOException notYet) {
+                lastFailure = notYet.toString();
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
