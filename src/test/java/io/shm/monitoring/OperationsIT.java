@@ -72,6 +72,7 @@ class OperationsIT {
         JsonObject database = check(ready, "database");
         assertEquals("UP", database.getString("status"));
         assertEquals("true", database.getJsonObject("data").get("migrations").toString().replace("\"", ""));
+        assertEquals("java:app/jdbc/shm", database.getJsonObject("data").getString("pool"), "the WAR's own pool by default");
         assertEquals(List.of("database"), ready.getJsonArray("checks").stream()
                 .map(check -> check.asJsonObject().getString("name")).toList(), "liveness checks are not readiness checks");
     }

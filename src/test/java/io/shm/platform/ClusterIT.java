@@ -10,6 +10,7 @@ import io.shm.client.ShmResponse;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import io.shm.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * Two Payara Micro nodes on loopback, clustered with {@code server-config/cluster.asadmin} and
  * configured with the other files of {@code server-config/} as an operator would use them, on the
  * test PostgreSQL, behind a load balancer at 127.0.0.1 that names the client in X-Forwarded-For:
- * they share one rate limit per client and one public-key cache, and every server-config command
+ * they share one rate limit per client and one public-key cache, node2 reaches the database only
+ * through the server's own pool of {@code jdbc-pool.asadmin}, and every server-config command
  * applies without a complaint from Payara.
  */
 class ClusterIT {
@@ -49,6 +54,7 @@ class ClusterIT {
     private static final Path LOGS = Path.of("target", "cluster-it").toAbsolutePath();
 
     private static final String ADMIN_TOKEN = "shm_cluster-test-admin-token-0123456789";
+    private static final String SERVER_POOL_SESSIONS = "shm-it-server-pool";
 
     private static final List<Node> nodes = new ArrayList<>();
 
@@ -140,6 +146,37 @@ class ClusterIT {
                 "node2 logs in JSON with server-config/json-logging.properties");
     }
 
+    @Test
+    void aNodeOnTheServersOwnPoolGoesThroughItForEverything() throws Exception {
+        // node2's own pool points at a closed port: had anything used it, node2 would not have become ready.
+        Node node = nodes.get(1);
+        JsonObject ready = Json.createReader(new java.io.StringReader(Http.get(node.base.toURL(), "health/ready").body())).readObject();
+        assertEquals("jdbc/shm", ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getString("pool"));
+
+        Map<String, String> from = Map.of("X-Forwarded-For", "203.0.113.30");
+        ShmClient client = new ShmClient(node.base, InstanceIdentity.generate(), Http.client());
+        byte[] registration = client.registerBody("Pooled App", "2.0.0", null, null, null);
+        assertEquals(201, client.send("/v1/register", registration, with(ShmClient.jsonHeaders(), from)).status());
+        byte[] activation = client.activateBody();
+        assertEquals(200, client.send("/v1/activate", activation, with(client.signedHeaders(activation), from)).status());
+        ShmResponse accepted = client.snapshot(Instant.now().minusSeconds(5), Json.createObjectBuilder().add("users_count", 7).build());
+        assertEquals(202, accepted.status(), accepted.body());
+        JsonObject detail = new AdminClient(node.base.toURL(), ADMIN_TOKEN)
+                .object("/api/v1/admin/instances/" + client.identity().instanceId());
+        assertEquals("2.0.0", detail.getString("app_version"));
+        assertEquals(7, detail.getJsonObject("metrics").getInt("users_count"));
+
+        try (Connection connection = TestDatabase.get().dataSource().getConnection();
+             PreparedStatement sessions = connection.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            sessions.setString(1, SERVER_POOL_SESSIONS);
+            try (ResultSet count = sessions.executeQuery()) {
+                count.next();
+                assertTrue(count.getInt(1) > 0, "node2's connections come from the pool of jdbc-pool.asadmin");
+            }
+        }
+    }
+
     private static ShmResponse register(Node node, String clientAddress) throws Exception {
         ShmClient client = new ShmClient(node.base, InstanceIdentity.generate(), Http.client());
         byte[] body = client.registerBody("Clustered App", "1.0.0", null, null, null);
@@ -198,17 +235,35 @@ class ClusterIT {
             }
         }
 
+        /**
+         * With {@code operatorOptions}, the node also takes what an operator may add: JSON logging, and the
+         * server's own JDBC pool ({@code jdbc-pool.asadmin}, {@code SHM_DB_JNDI=jdbc/shm}) while the WAR's own
+         * pool is pointed at a closed port, so that every database access of that node goes through the
+         * server's pool or fails.
+         */
         static Node start(String name, TestDatabase database, String clusterName, String members, int gridPort,
-                boolean jsonLogging) throws IOException {
+                boolean operatorOptions) throws IOException {
             int httpPort = freePort();
             int jmxPort = freePort();
             Path logFile = LOGS.resolve(name + ".log");
             // Payara Micro reads a single pre-boot file: both, as one, as the Docker image gives them.
             Path preBoot = LOGS.resolve(name + "-pre-boot.asadmin");
-            Files.writeString(preBoot, Files.readString(SERVER_CONFIG.resolve("pre-boot-commands.asadmin"))
-                    + Files.readString(SERVER_CONFIG.resolve("cluster.asadmin")));
+            String preBootCommands = Files.readString(SERVER_CONFIG.resolve("pre-boot-commands.asadmin"))
+                    + Files.readString(SERVER_CONFIG.resolve("cluster.asadmin"));
+            if (operatorOptions) {
+                preBootCommands += Files.readString(SERVER_CONFIG.resolve("jdbc-pool.asadmin"))
+                        // Names the pool's sessions, so that the test can find them in pg_stat_activity.
+                        + "set resources.jdbc-connection-pool.shm-pool.property.ApplicationName=" + SERVER_POOL_SESSIONS + "\n";
+            }
+            Files.writeString(preBoot, preBootCommands);
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+            if (operatorOptions) {
+                // A system property outranks the environment in MicroProfile Config: the WAR's own pool gets
+                // this address, the server's pool (${ENV=SHM_DB_URL}) the test database.
+                command.add("-Dshm.db.url=jdbc:postgresql://127.0.0.1:" + freePort() + "/nowhere");
+            }
+            command.addAll(List.of(
                     "-jar", System.getProperty("payara.micro.jar", "target/lib/payara-micro.jar"),
                     "--deploy", System.getProperty("shm.war", "target/shm.war"),
                     "--contextroot", "/",
@@ -218,8 +273,9 @@ class ClusterIT {
                     "--disablephonehome",
                     "--prebootcommandfile", preBoot.toString(),
                     "--clustermode", "tcpip:" + members));
-            if (jsonLogging) {
-                command.addAll(List.of("--logproperties", SERVER_CONFIG.resolve("json-logging.properties").toString()));
+            if (operatorOptions) {
+                command.addAll(List.of("--logproperties", SERVER_CONFIG.resolve("json-logging.properties").toString(),
+                        "--addlibs", Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toString()));
             }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -238,6 +294,9 @@ class ClusterIT {
             env.put("SHM_CLUSTER_NAME", clusterName);
             env.put("SHM_CLUSTER_INTERFACE", "127.0.0.1");
             env.put("SHM_CLUSTER_PORT", Integer.toString(gridPort));
+            if (operatorOptions) {
+                env.put("SHM_DB_JNDI", "jdbc/shm");
+            }
             Process process = builder.start();
             Node node = new Node(name, process, URI.create("http://127.0.0.1:" + httpPort + "/"), logFile, jmxPort);
             Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "cluster-it-stop-" + name));

@@ -8,11 +8,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when PostgreSQL answers a round-trip and this deployment has applied the migrations. */
+/**
+ * Ready when PostgreSQL answers a round-trip and this deployment has applied the migrations. The
+ * answer names the pool in use ({@code SHM_DB_JNDI}, by default the WAR's own).
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
@@ -25,9 +29,15 @@ public class DatabaseReadinessCheck implements HealthCheck {
     @Inject
     SchemaMigration migration;
 
+    @Inject
+    @ConfigProperty(name = "shm.db.jndi", defaultValue = SchemaMigration.OWN_POOL)
+    String pool;
+
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("database").withData("migrations", migration.isApplied());
+        var response = HealthCheckResponse.named("database")
+                .withData("pool", pool)
+                .withData("migrations", migration.isApplied());
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(TIMEOUT_SECONDS);
