@@ -1,5 +1,6 @@
 package io.shm.admin.control;
 
+import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -168,11 +168,7 @@ public class ApiTokens {
     }
 
     private static Token token(ResultSet row) throws SQLException {
-        return new Token(row.getLong(1), row.getString(2), instant(row, 3), instant(row, 4), instant(row, 5));
+        return new Token(row.getLong(1), row.getString(2), Rows.instant(row, 3), Rows.instant(row, 4), Rows.instant(row, 5));
     }
 
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }

@@ -1,5 +1,6 @@
 package io.shm.admin.control;
 
+import io.shm.persistence.control.Rows;
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
@@ -121,15 +122,27 @@ public class InstanceDirectory {
     public void each(Filter filter, Consumer<Summary> consumer) throws SQLException {
         Where where = where(filter);
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false); // PostgreSQL streams a result set only inside a transaction
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
-                    + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + " ORDER BY i.id")) {
-                statement.setFetchSize(EXPORT_FETCH);
-                where.bind(statement, 1);
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        consumer.accept(summary(row));
-                    }
+            connection.setAutoCommit(false); // a cursor lives in a transaction
+            try {
+                // A cursor, not a plain query: planned for its first rows, it walks the primary key in order
+                // and the first row leaves at once. A plain query sorts every row, metrics text included,
+                // before the first leaves (on disk, at 10,000 instances).
+                try (PreparedStatement declare = connection.prepareStatement("DECLARE instance_export NO SCROLL CURSOR FOR SELECT "
+                        + COLUMNS + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + " ORDER BY i.id")) {
+                    where.bind(declare, 1);
+                    declare.execute();
+                }
+                try (PreparedStatement fetch = connection.prepareStatement("FETCH FORWARD " + EXPORT_FETCH + " FROM instance_export")) {
+                    int fetched;
+                    do {
+                        fetched = 0;
+                        try (ResultSet row = fetch.executeQuery()) {
+                            while (row.next()) {
+                                fetched++;
+                                consumer.accept(summary(row));
+                            }
+                        }
+                    } while (fetched == EXPORT_FETCH);
                 }
             } finally {
                 connection.rollback();
@@ -186,7 +199,7 @@ public class InstanceDirectory {
             statement.setInt(3, Math.min(limit, MAX_HISTORY));
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    entries.add(new HistoryEntry(instant(row, 1), instant(row, 2), row.getString(3)));
+                    entries.add(new HistoryEntry(Rows.instant(row, 1), Rows.instant(row, 2), row.getString(3)));
                 }
             }
         }
@@ -209,7 +222,7 @@ public class InstanceDirectory {
             statement.setInt(2, Math.min(hours, MAX_HISTORY));
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    entries.add(new HistoryEntry(instant(row, 1), instant(row, 1), row.getString(2)));
+                    entries.add(new HistoryEntry(Rows.instant(row, 1), Rows.instant(row, 1), row.getString(2)));
                 }
             }
         }
@@ -218,11 +231,11 @@ public class InstanceDirectory {
 
     private Summary summary(ResultSet row) throws SQLException {
         String status = row.getString(8).toLowerCase(Locale.ROOT);
-        Instant lastSeen = instant(row, 10);
+        Instant lastSeen = Rows.instant(row, 10);
         boolean active = "active".equals(status) && !lastSeen.isBefore(window.activeSince());
-        return new Summary(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getString(7), status, active, instant(row, 9), lastSeen,
-                instant(row, 11), row.getString(12));
+        return new Summary(Rows.uuid(row, 1), row.getString(2), row.getString(3), row.getString(4),
+                row.getString(5), row.getString(6), row.getString(7), status, active, Rows.instant(row, 9), lastSeen,
+                Rows.instant(row, 11), row.getString(12));
     }
 
     private Where where(Filter filter) {
@@ -261,10 +274,6 @@ public class InstanceDirectory {
         return new Where(sql.toString(), values);
     }
 
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 
     private record Where(String sql, List<Object> values) {
         int bind(PreparedStatement statement, int first) throws SQLException {

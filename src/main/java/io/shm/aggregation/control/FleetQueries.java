@@ -1,5 +1,6 @@
 package io.shm.aggregation.control;
 
+import io.shm.persistence.control.Rows;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.Distribution;
@@ -233,7 +234,7 @@ public class FleetQueries {
                 "SELECT computed_at FROM fleet_current_state WHERE scope = ?")) {
             statement.setLong(1, scope(applicationId));
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+                return row.next() ? Optional.of(Rows.instant(row, 1)) : Optional.empty();
             }
         }
     }
@@ -314,7 +315,7 @@ public class FleetQueries {
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     series.computeIfAbsent(row.getString(1), k -> new ArrayList<>()).add(new SeriesPoint(
-                            row.getObject(2, OffsetDateTime.class).toInstant(), row.getLong(3),
+                            Rows.instant(row, 2), row.getLong(3),
                             row.getBigDecimal(4), row.getBigDecimal(5), row.getBigDecimal(6)));
                 }
             }
@@ -341,7 +342,7 @@ public class FleetQueries {
                 List<ValueCount> values = null;
                 long other = 0;
                 while (row.next()) {
-                    Instant start = row.getObject(1, OffsetDateTime.class).toInstant();
+                    Instant start = Rows.instant(row, 1);
                     if (!start.equals(current)) {
                         addPoint(points, current, values, other);
                         current = start;

@@ -1,5 +1,6 @@
 package io.shm.aggregation.control;
 
+import io.shm.persistence.control.Rows;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
@@ -217,7 +218,7 @@ public class Rollups {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     buckets.add(new BucketRef(rows.getLong(1), Bucket.ofCode(rows.getString(2)),
-                            rows.getObject(3, OffsetDateTime.class)));
+                            Rows.instant(rows, 3).atOffset(ZoneOffset.UTC)));
                 }
             }
         }

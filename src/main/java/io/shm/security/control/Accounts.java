@@ -1,5 +1,6 @@
 package io.shm.security.control;
 
+import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -81,8 +82,8 @@ public class Accounts {
                         return Outcome.INVALID;
                     }
                     long id = row.getLong(1);
-                    OffsetDateTime lockedUntil = row.getObject(4, OffsetDateTime.class);
-                    if (lockedUntil != null && lockedUntil.toInstant().isAfter(now)) {
+                    Instant lockedUntil = Rows.instant(row, 4);
+                    if (lockedUntil != null && lockedUntil.isAfter(now)) {
                         connection.rollback();
                         return Outcome.LOCKED;
                     }
@@ -124,7 +125,7 @@ public class Accounts {
              ResultSet row = statement.executeQuery(
                      "SELECT id, username, created_at, last_login_at, locked_until FROM account ORDER BY username")) {
             while (row.next()) {
-                accounts.add(new Account(row.getLong(1), row.getString(2), instant(row, 3), instant(row, 4), instant(row, 5)));
+                accounts.add(new Account(row.getLong(1), row.getString(2), Rows.instant(row, 3), Rows.instant(row, 4), Rows.instant(row, 5)));
             }
         }
         return accounts;
@@ -196,8 +197,4 @@ public class Accounts {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
 }
