@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -295,14 +296,15 @@ public class FleetQueries {
         return allSeries(applicationId, key, bucket, from, to).getOrDefault(key, List.of());
     }
 
-    /** Every numeric key's series (or one key's), by key. */
+    /** Every numeric key's series (or one key's), by key in code order, each in time order. */
     public Map<String, List<SeriesPoint>> allSeries(long applicationId, String key, Bucket bucket, Instant from, Instant to)
             throws SQLException {
         String sql = "SELECT metric_key, bucket_start, instances, value_sum, value_min, value_max FROM fleet_rollup"
                 + " WHERE application_id = ? AND width = ? AND value_type = 'n' AND bucket_start >= ? AND bucket_start < ?"
                 + (key == null ? " AND metric_key <> '" + VERSION_KEY + "'" : " AND metric_key = ?")
-                + " ORDER BY metric_key, bucket_start";
-        Map<String, List<SeriesPoint>> series = new LinkedHashMap<>();
+                // In the index's order: no sort of every row by key in the database; keys are ordered here.
+                + " ORDER BY bucket_start";
+        Map<String, List<SeriesPoint>> series = new TreeMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, applicationId);
