@@ -109,7 +109,10 @@ public final class Launcher {
         command.addAll(List.of("-jar", payaraMicro.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",
-                "--port", Integer.toString(settings.httpPort())));
+                "--port", Integer.toString(settings.httpPort()),
+                // Payara Micro otherwise reports its version and environment to Payara's servers; a
+                // privacy-first server calls nobody.
+                "--disablephonehome"));
         if (!settings.clustered()) {
             // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
             command.add("--nocluster");

@@ -43,6 +43,8 @@ class LauncherIT {
                     first.readySeconds, first.residentMiB());
             ShmClient client = new ShmClient(URI.create("http://localhost:" + port), identity, Http.client());
             assertEquals(201, client.register("Launcher App", "1.0.0", null, null, null).status());
+            assertTrue(first.payaraCommandLine().contains("--disablephonehome"),
+                    "Payara Micro reports to nobody: " + first.payaraCommandLine());
             first.terminate();
         }
         assertFalse(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")), "PostgreSQL stopped");
@@ -133,6 +135,14 @@ class LauncherIT {
                 // not on Linux, or the process ended
             }
             return 0;
+        }
+
+        /** The command line of the Payara Micro child (empty when the system does not show it). */
+        String payaraCommandLine() {
+            return process.descendants()
+                    .map(child -> child.info().commandLine().orElse(""))
+                    .filter(line -> line.contains("payara-micro"))
+                    .findFirst().orElse("");
         }
 
         /** SIGTERM, as a service manager or Ctrl-C sends it; both processes must be gone within seconds. */
