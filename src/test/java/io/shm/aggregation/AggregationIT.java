@@ -96,6 +96,23 @@ class AggregationIT {
     }
 
     @Test
+    void aRunCoversUpToItsStartAndOnANewDatabaseLooksBackEightDays() throws Exception {
+        Fleet fleet = fleet(); // received yesterday
+        Rows.update("DELETE FROM rollup_coverage");
+        Instant before = Instant.now();
+        AdminClient.ok(admin().post("/api/v1/admin/maintenance/rollups", null));
+        Instant after = Instant.now();
+
+        assertEquals(List.of(point(h0, 2, "17"), point(h1, 3, "1115"), point(h2, 1, "7")), series(fleet.app(), "users", "hour"),
+                "with no covered time yet, the run looked back over the last eight days");
+        Instant covered = ((java.sql.Timestamp) Rows.query("SELECT covered_until FROM rollup_coverage WHERE id = 1")
+                .get("covered_until")).toInstant();
+        // This run's start, or the minute job's if it ran meanwhile: a restart carries on from there.
+        assertFalse(covered.isBefore(before.minusSeconds(1)), covered + " before " + before);
+        assertFalse(covered.isAfter(after.plusSeconds(1)), covered + " after " + after);
+    }
+
+    @Test
     void dayAndWeekBucketsTakeEachInstancesLastValueInTheWholeBucket() throws Exception {
         Fleet fleet = fleet();
         Rows.revoke(fleet.e().identity().instanceId());

@@ -157,7 +157,11 @@ public final class AggregationBenchmark {
         }
     }
 
-    /** @return how long the server's first rollup run after the start took (it recomputes the last 8 days) */
+    /**
+     * @return how long the server's first rollup run after the start took: on a database it never
+     *     covered (phase 1), every bucket changed in the last 8 days; after a restart (phase 2), what
+     *     changed since the time the last run covered
+     */
     private Duration measurePhase(BenchmarkServer server, String phase, Map<String, Timing> timings,
                                   List<Duration> naive, List<Duration> servedSql) throws Exception {
         say("Starting the server on the generated data");
@@ -390,8 +394,8 @@ public final class AggregationBenchmark {
     }
 
     /**
-     * Waits for the rollup job's first run after the start, which recomputes every bucket changed in
-     * the last 8 days, so that it does not compete with the measurements; returns how long it took.
+     * Waits for the rollup job's first run after the start, so that it does not compete with the
+     * measurements; returns how long it took.
      */
     private static Duration awaitFirstRollupRun(DataSource database) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + FIRST_ROLLUP_RUN.toNanos();
@@ -453,7 +457,8 @@ public final class AggregationBenchmark {
         System.out.printf(Locale.ROOT, "Phase 2: %,d snapshots (second cadence added in %s)%n", second.snapshots(), seconds(second.total()));
         second.steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
         secondSizes.forEach(size -> System.out.println("    " + size));
-        System.out.printf("The server's first rollup run after a start (last 8 days of buckets): %s, then %s%n",
+        System.out.printf("The server's first rollup run: on the new database (last 8 days of buckets) %s;"
+                + " after the restart of phase 2 (from the time covered) %s%n",
                 seconds(firstRollup), seconds(secondRollup));
         System.out.println("Badges with SHM_BADGE_CACHE_SECONDS=0: every request reaches the database.");
         System.out.println(line);

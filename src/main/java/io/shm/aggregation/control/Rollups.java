@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,9 +47,12 @@ import javax.sql.DataSource;
 @TransactionManagement(TransactionManagementType.BEAN)
 public class Rollups {
 
-    /** How far back a regular run looks for changed buckets: several runs, so a skipped one loses nothing. */
+    /**
+     * How far before the covered time a run looks for changed buckets: a snapshot committed while the
+     * last run ran, or stamped by a node whose clock is a little behind, is not missed.
+     */
     static final Duration LOOKBACK = Duration.ofMinutes(5);
-    /** The first run after a start also covers what changed while this node was down. */
+    /** The very first run on a database (or one whose covered time lies ahead of the clock) looks this far. */
     static final Duration FIRST_LOOKBACK = Duration.ofDays(8);
     static final long ADVISORY_LOCK = 0x53484d5f524f4c4cL;
 
@@ -133,7 +137,6 @@ public class Rollups {
     Logger log;
 
     private final ReentrantLock running = new ReentrantLock();
-    private volatile Instant lastRun;
 
     @Schedule(hour = "*", minute = "*", second = "5", persistent = false, info = "fleet rollups")
     void everyMinute() {
@@ -146,38 +149,50 @@ public class Rollups {
     }
 
     /**
-     * Recomputes every bucket that changed since the last run (or within the first lookback after a
-     * start) and every bucket marked dirty.
+     * Recomputes every bucket that changed since the time the last run covered (kept in the database,
+     * so a restart or another node carries on from it) and every bucket marked dirty; then records
+     * this run's start as covered.
      *
      * @return how many buckets were recomputed; 0 as well when another node holds the work
      */
     public int refresh() throws SQLException {
-        running.lock();
-        try {
-            Instant started = clock.instant();
-            Instant since = lastRun == null ? started.minus(FIRST_LOOKBACK) : lastRun.minus(LOOKBACK);
-            int done = refreshSince(since);
-            lastRun = started;
-            return done;
-        } finally {
-            running.unlock();
-        }
+        return run(null);
     }
 
-    /** Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones. */
+    /**
+     * Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones (the
+     * covered time stays as it is).
+     */
     public int refreshSince(Instant since) throws SQLException {
+        return run(since);
+    }
+
+    /** Where a regular run starts looking, given the covered time in the database (if any) and its own start. */
+    static Instant lookFrom(Optional<Instant> coveredUntil, Instant started) {
+        return coveredUntil.filter(covered -> !covered.isAfter(started))
+                .map(covered -> covered.minus(LOOKBACK))
+                .orElse(started.minus(FIRST_LOOKBACK));
+    }
+
+    private int run(Instant requestedSince) throws SQLException {
+        running.lock();
         try (Connection connection = dataSource.getConnection()) {
+            Instant started = clock.instant();
             connection.setAutoCommit(false);
             try {
                 if (!tryLock(connection)) {
                     connection.rollback();
                     return 0;
                 }
+                Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
                 List<BucketRef> buckets = changedBuckets(connection, since);
                 for (BucketRef bucket : buckets) {
                     recompute(connection, bucket);
                 }
                 recomputeCurrent(connection, window.now(), window.activeSince());
+                if (requestedSince == null) {
+                    cover(connection, started);
+                }
                 connection.commit();
                 return buckets.size();
             } catch (SQLException | RuntimeException e) {
@@ -186,6 +201,24 @@ public class Rollups {
             } finally {
                 connection.setAutoCommit(true);
             }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private static Optional<Instant> coveredUntil(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT covered_until FROM rollup_coverage WHERE id = 1")) {
+            return row.next() ? Optional.of(Rows.instant(row, 1)) : Optional.empty();
+        }
+    }
+
+    private static void cover(Connection connection, Instant started) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO rollup_coverage (id, covered_until) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET covered_until = excluded.covered_until""")) {
+            statement.setObject(1, started.atOffset(ZoneOffset.UTC));
+            statement.executeUpdate();
         }
     }
 
@@ -260,10 +293,6 @@ public class Rollups {
                 statement.executeUpdate();
             }
         }
-    }
-
-    public Instant lastRun() {
-        return lastRun;
     }
 
     record BucketRef(long applicationId, Bucket width, OffsetDateTime start) {
