@@ -1,7 +1,7 @@
 package io.shm.admin.control;
 
-import io.shm.persistence.control.Rows;
 import io.shm.aggregation.control.ActiveWindow;
+import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,5 @@
 package io.shm.aggregation.control;
 
-import io.shm.persistence.control.Rows;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.Distribution;
@@ -9,6 +8,7 @@ import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.entity.ValueCount;
+import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package io.shm.aggregation.control;
 
-import io.shm.persistence.control.Rows;
 import io.shm.aggregation.entity.Bucket;
+import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
