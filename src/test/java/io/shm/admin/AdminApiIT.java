@@ -216,6 +216,25 @@ class AdminApiIT {
         assertRefused(400, "invalid_parameter", admin().get("/api/v1/admin/export/instances?format=xml"));
     }
 
+    @Test
+    void exportCarriesOnPastTheFirstBatchOfItsCursor() throws Exception {
+        String app = "bulk-" + UUID.randomUUID().toString().substring(0, 8);
+        ShmClient first = activeClient(base, app, "1.0");
+        // 1,200 more instances of the same application, written straight into the database: the export
+        // reads 500 rows per fetch, so its last rows come from the third.
+        Rows.update("""
+                INSERT INTO instance (instance_id, public_key, application_id, app_version, status, first_seen, last_seen, metrics)
+                SELECT gen_random_uuid(), decode(md5(g::text) || md5(g::text || 'k'), 'hex'), i.application_id, '1.0',
+                       'ACTIVE', now(), now(), jsonb_build_object('row', g)
+                  FROM generate_series(1, 1200) g, instance i WHERE i.instance_id = ?""", first.identity().instanceId());
+
+        JsonArray json = (JsonArray) AdminClient.ok(admin().get("/api/v1/admin/export/instances?format=json&app=" + app));
+        assertEquals(1201, json.size());
+        assertEquals(1200, json.stream().filter(row -> row.asJsonObject().getJsonObject("metrics").containsKey("row")).count());
+        HttpResponse<String> csv = admin().get("/api/v1/admin/export/instances?format=csv&app=" + app);
+        assertEquals(1202, csv.body().lines().count(), "a header and every instance");
+    }
+
     // ---- applications and stars -----------------------------------------------------------------
 
     @Test
