@@ -133,37 +133,33 @@ public final class AggregationBenchmark {
             FleetGenerator generator = new FleetGenerator(server.dataSource(), options.scale(), now);
             say(String.format(Locale.ROOT, "Generating %,d instances, %,d snapshots over %d days (scale %s)",
                     generator.instanceCount(), generator.snapshotTarget(), FleetGenerator.DAYS, options.scale()));
-            FleetGenerator.Loaded first = generator.load();
-            List<String> firstSizes = generator.tableSizes();
-            firstSizes.forEach(size -> say("  " + size));
-            Map<String, Timing> firstTimings = new LinkedHashMap<>();
-            List<Duration> firstNaive = new ArrayList<>();
-            List<Duration> firstServedSql = new ArrayList<>();
-            Duration firstRollup = measurePhase(server, "phase 1", firstTimings, firstNaive, firstServedSql);
+            Phase first = measurePhase(server, "phase 1", generator.load(), generator);
 
             server.stopServer();
             say("Adding a second cadence of snapshots into the same " + FleetGenerator.DAYS + " days");
-            FleetGenerator.Loaded second = generator.addSecondCadence();
-            List<String> secondSizes = generator.tableSizes();
-            secondSizes.forEach(size -> say("  " + size));
-            Map<String, Timing> secondTimings = new LinkedHashMap<>();
-            List<Duration> secondNaive = new ArrayList<>();
-            List<Duration> secondServedSql = new ArrayList<>();
-            Duration secondRollup = measurePhase(server, "phase 2", secondTimings, secondNaive, secondServedSql);
+            Phase second = measurePhase(server, "phase 2", generator.addSecondCadence(), generator);
             server.stopServer();
 
-            print(first, second, firstSizes, secondSizes, firstRollup, secondRollup, firstTimings, secondTimings,
-                    firstNaive, secondNaive, firstServedSql, secondServedSql);
+            print(first, second);
         }
     }
 
     /**
-     * @return how long the server's first rollup run after the start took: on a database it never
-     *     covered (phase 1), every bucket changed in the last 8 days; after a restart (phase 2), what
-     *     changed since the time the last run covered
+     * What one phase measured on its data. {@code rollup} is how long the server's first rollup run after
+     * the start took: on a database it never covered (phase 1), every bucket changed in the last 8 days;
+     * after a restart (phase 2), what changed since the time the last run covered.
      */
-    private Duration measurePhase(BenchmarkServer server, String phase, Map<String, Timing> timings,
-                                  List<Duration> naive, List<Duration> servedSql) throws Exception {
+    private record Phase(FleetGenerator.Loaded loaded, List<String> sizes, Duration rollup, Map<String, Timing> timings,
+                         List<Duration> naive, List<Duration> servedSql) {
+    }
+
+    private Phase measurePhase(BenchmarkServer server, String phase, FleetGenerator.Loaded loaded, FleetGenerator generator)
+            throws Exception {
+        List<String> sizes = generator.tableSizes();
+        sizes.forEach(size -> say("  " + size));
+        Map<String, Timing> timings = new LinkedHashMap<>();
+        List<Duration> naive = new ArrayList<>();
+        List<Duration> servedSql = new ArrayList<>();
         say("Starting the server on the generated data");
         server.restartServer(http);
         Duration rollup = awaitFirstRollupRun(server.dataSource());
@@ -184,7 +180,7 @@ public final class AggregationBenchmark {
         say(String.format(Locale.ROOT, "  naive (DISTINCT ON over raw snapshots): median %.1f ms", millis(median(naive))));
         timeSql(server.dataSource(), SERVED_TOTALS, servedSql);
         say(String.format(Locale.ROOT, "  current values (the minute job's pass):  median %.1f ms", millis(median(servedSql))));
-        return rollup;
+        return new Phase(loaded, sizes, rollup, timings, naive, servedSql);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -438,36 +434,32 @@ public final class AggregationBenchmark {
     // ----------------------------------------------------------------------------------------------
     // The report
 
-    private void print(FleetGenerator.Loaded first, FleetGenerator.Loaded second, List<String> firstSizes,
-                       List<String> secondSizes, Duration firstRollup, Duration secondRollup,
-                       Map<String, Timing> firstTimings, Map<String, Timing> secondTimings,
-                       List<Duration> firstNaive, List<Duration> secondNaive,
-                       List<Duration> firstServedSql, List<Duration> secondServedSql) {
+    private void print(Phase phase1, Phase phase2) {
         String line = "-".repeat(128);
         System.out.println();
         System.out.printf(Locale.ROOT, "SHM aggregation benchmark: %,d instances, %d applications, ~%d keys; %d requests per path"
-                        + " after %d warm-up, one at a time; target median <= %d ms%n", first.instances(),
+                        + " after %d warm-up, one at a time; target median <= %d ms%n", phase1.loaded().instances(),
                 FleetGenerator.APPLICATIONS.size(), FleetGenerator.FIXED_KEYS + FleetGenerator.FEATURE_POOL,
                 options.requests(), options.warmup(), TARGET_MEDIAN.toMillis());
         System.out.printf("Machine: %d cores, Java %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.runtime.version"), System.getProperty("os.name"), System.getProperty("os.arch"));
-        System.out.printf(Locale.ROOT, "Phase 1: %,d snapshots, loaded in %s%n", first.snapshots(), seconds(first.total()));
-        first.steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
-        firstSizes.forEach(size -> System.out.println("    " + size));
-        System.out.printf(Locale.ROOT, "Phase 2: %,d snapshots (second cadence added in %s)%n", second.snapshots(), seconds(second.total()));
-        second.steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
-        secondSizes.forEach(size -> System.out.println("    " + size));
+        System.out.printf(Locale.ROOT, "Phase 1: %,d snapshots, loaded in %s%n", phase1.loaded().snapshots(), seconds(phase1.loaded().total()));
+        phase1.loaded().steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
+        phase1.sizes().forEach(size -> System.out.println("    " + size));
+        System.out.printf(Locale.ROOT, "Phase 2: %,d snapshots (second cadence added in %s)%n", phase2.loaded().snapshots(), seconds(phase2.loaded().total()));
+        phase2.loaded().steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
+        phase2.sizes().forEach(size -> System.out.println("    " + size));
         System.out.printf("The server's first rollup run: on the new database (last 8 days of buckets) %s;"
                 + " after the restart of phase 2 (from the time covered) %s%n",
-                seconds(firstRollup), seconds(secondRollup));
+                seconds(phase1.rollup()), seconds(phase2.rollup()));
         System.out.println("Badges with SHM_BADGE_CACHE_SECONDS=0: every request reaches the database.");
         System.out.println(line);
         System.out.printf("%-44s %-8s %21s %21s %7s %10s  %s%n", "read path", "by", "phase 1 p50 / p95",
                 "phase 2 p50 / p95", "p2/p1", "bytes", "");
         System.out.println(line);
-        for (Map.Entry<String, Timing> entry : firstTimings.entrySet()) {
+        for (Map.Entry<String, Timing> entry : phase1.timings().entrySet()) {
             Timing one = entry.getValue();
-            Timing two = secondTimings.get(entry.getKey());
+            Timing two = phase2.timings().get(entry.getKey());
             boolean failed = one.failure() != null || two == null || two.failure() != null;
             boolean miss = !failed && (one.median().compareTo(TARGET_MEDIAN) > 0 || two.median().compareTo(TARGET_MEDIAN) > 0);
             System.out.printf(Locale.ROOT, "%-44s %-8s %21s %21s %7s %10s  %s%n", entry.getKey(), "server",
@@ -477,28 +469,28 @@ public final class AggregationBenchmark {
                     failed ? "FAILED" : miss ? "MISS" : "");
         }
         System.out.println(line);
-        Duration firstStats = statsMedian(firstTimings);
-        Duration secondStats = statsMedian(secondTimings);
+        Duration firstStats = statsMedian(phase1.timings());
+        Duration secondStats = statsMedian(phase2.timings());
         System.out.printf(Locale.ROOT, "%-44s %-8s %21s %21s %7s%n", "fleet totals, DISTINCT ON over raw snapshots", "naive",
-                ms(median(firstNaive)), ms(median(secondNaive)), String.format(Locale.ROOT, "%.2f",
-                        ratio(median(secondNaive), median(firstNaive))));
+                ms(median(phase1.naive())), ms(median(phase2.naive())), String.format(Locale.ROOT, "%.2f",
+                        ratio(median(phase2.naive()), median(phase1.naive()))));
         System.out.printf(Locale.ROOT, "%-44s %-8s %21s %21s %7s%n", "fleet totals, current values (minute job)", "server",
-                ms(median(firstServedSql)), ms(median(secondServedSql)), String.format(Locale.ROOT, "%.2f",
-                        ratio(median(secondServedSql), median(firstServedSql))));
+                ms(median(phase1.servedSql())), ms(median(phase2.servedSql())), String.format(Locale.ROOT, "%.2f",
+                        ratio(median(phase2.servedSql()), median(phase1.servedSql()))));
         System.out.printf(Locale.ROOT, "%-44s %-8s %21s %21s%n", "naive / current-values SQL (both JDBC)", "",
-                String.format(Locale.ROOT, "%.0fx", ratio(median(firstNaive), median(firstServedSql))),
-                String.format(Locale.ROOT, "%.0fx", ratio(median(secondNaive), median(secondServedSql))));
+                String.format(Locale.ROOT, "%.0fx", ratio(median(phase1.naive()), median(phase1.servedSql()))),
+                String.format(Locale.ROOT, "%.0fx", ratio(median(phase2.naive()), median(phase2.servedSql()))));
         System.out.printf(Locale.ROOT, "%-44s %-8s %21s %21s%n", "naive SQL / GET /stats over HTTP", "",
-                String.format(Locale.ROOT, "%.0fx", ratio(median(firstNaive), firstStats)),
-                String.format(Locale.ROOT, "%.0fx", ratio(median(secondNaive), secondStats)));
+                String.format(Locale.ROOT, "%.0fx", ratio(median(phase1.naive()), firstStats)),
+                String.format(Locale.ROOT, "%.0fx", ratio(median(phase2.naive()), secondStats)));
         System.out.println(line);
-        long misses = firstTimings.keySet().stream().filter(path -> {
-            Timing one = firstTimings.get(path);
-            Timing two = secondTimings.get(path);
+        long misses = phase1.timings().keySet().stream().filter(path -> {
+            Timing one = phase1.timings().get(path);
+            Timing two = phase2.timings().get(path);
             return one.failure() == null && two != null && two.failure() == null
                     && (one.median().compareTo(TARGET_MEDIAN) > 0 || two.median().compareTo(TARGET_MEDIAN) > 0);
         }).count();
-        System.out.printf("%d of %d read paths miss the %d ms median target%n", misses, firstTimings.size(), TARGET_MEDIAN.toMillis());
+        System.out.printf("%d of %d read paths miss the %d ms median target%n", misses, phase1.timings().size(), TARGET_MEDIAN.toMillis());
     }
 
     private static Duration statsMedian(Map<String, Timing> timings) {

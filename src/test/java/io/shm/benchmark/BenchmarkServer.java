@@ -1,8 +1,8 @@
 package io.shm.benchmark;
 
+import io.shm.testing.LocalMachine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -126,7 +124,7 @@ final class BenchmarkServer implements AutoCloseable {
 
     private void startPostgres() throws IOException, SQLException {
         Path dataDirectory = target.resolve("benchmark-postgres");
-        deleteRecursively(dataDirectory);
+        LocalMachine.deleteRecursively(dataDirectory);
         Files.createDirectories(dataDirectory);
         postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
@@ -146,9 +144,9 @@ final class BenchmarkServer implements AutoCloseable {
     }
 
     private void startServer(Path launcherJar, HttpClient http) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = LocalMachine.freePort();
         Path dataDirectory = target.resolve("benchmark-data");
-        deleteRecursively(dataDirectory);
+        LocalMachine.deleteRecursively(dataDirectory);
         Path log = target.resolve("benchmark-server.log");
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", launcherJar.toString())
@@ -225,23 +223,6 @@ final class BenchmarkServer implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // Called from the hook itself.
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

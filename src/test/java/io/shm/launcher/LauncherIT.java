@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shm.client.InstanceIdentity;
 import io.shm.client.ShmClient;
 import io.shm.testing.Http;
+import io.shm.testing.LocalMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +34,8 @@ class LauncherIT {
     @Test
     void startsStopsCleanlyAndRestartsOnTheSameDataFolder() throws Exception {
         Path dataDir = Path.of("target", "launcher-it").toAbsolutePath();
-        deleteRecursively(dataDir);
-        int port = freePort();
+        LocalMachine.deleteRecursively(dataDir);
+        int port = LocalMachine.freePort();
         InstanceIdentity identity = InstanceIdentity.generate();
 
         try (Server first = Server.start(dataDir, port)) {
@@ -163,22 +163,6 @@ class LauncherIT {
             if (process.isAlive()) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
             }
         }
     }

@@ -9,12 +9,12 @@ import io.shm.client.ShmClient;
 import io.shm.client.ShmResponse;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
+import io.shm.testing.LocalMachine;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import io.shm.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -62,9 +62,9 @@ class ClusterIT {
     static void startTwoClusteredNodes() throws Exception {
         TestDatabase database = TestDatabase.get();
         // Fresh root folders: Payara Micro would otherwise boot with the applications of the last run, then redeploy.
-        deleteRecursively(LOGS);
+        LocalMachine.deleteRecursively(LOGS);
         Files.createDirectories(LOGS);
-        int[] gridPorts = {freePort(), freePort()};
+        int[] gridPorts = {LocalMachine.freePort(), LocalMachine.freePort()};
         String members = "127.0.0.1:" + gridPorts[0] + ",127.0.0.1:" + gridPorts[1];
         // A cluster name of its own: no other Payara Micro on this machine can join it.
         String clusterName = "shm-it-" + UUID.randomUUID();
@@ -189,23 +189,6 @@ class ClusterIT {
         return all;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** One {@code java -jar payara-micro.jar} with the WAR, as README's clustering section runs it. */
     private static final class Node {
         final String name;
@@ -243,8 +226,8 @@ class ClusterIT {
          */
         static Node start(String name, TestDatabase database, String clusterName, String members, int gridPort,
                 boolean operatorOptions) throws IOException {
-            int httpPort = freePort();
-            int jmxPort = freePort();
+            int httpPort = LocalMachine.freePort();
+            int jmxPort = LocalMachine.freePort();
             Path logFile = LOGS.resolve(name + ".log");
             // Payara Micro reads a single pre-boot file: both, as one, as the Docker image gives them.
             Path preBoot = LOGS.resolve(name + "-pre-boot.asadmin");
@@ -261,7 +244,7 @@ class ClusterIT {
             if (operatorOptions) {
                 // A system property outranks the environment in MicroProfile Config: the WAR's own pool gets
                 // this address, the server's pool (${ENV=SHM_DB_URL}) the test database.
-                command.add("-Dshm.db.url=jdbc:postgresql://127.0.0.1:" + freePort() + "/nowhere");
+                command.add("-Dshm.db.url=jdbc:postgresql://127.0.0.1:" + LocalMachine.freePort() + "/nowhere");
             }
             command.addAll(List.of(
                     "-jar", System.getProperty("payara.micro.jar", "target/lib/payara-micro.jar"),

@@ -10,6 +10,7 @@ import io.shm.monitoring.boundary.InstancesMXBean;
 import io.shm.monitoring.boundary.JmxRegistration;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
+import io.shm.testing.LocalMachine;
 import io.shm.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -64,9 +65,9 @@ class PayaraServerIT {
         TestDatabase database = TestDatabase.get();
         database.createDatabase(DATABASE);
         portBase = freePortBase();
-        jmxPort = freePort();
+        jmxPort = LocalMachine.freePort();
         base = URI.create("http://127.0.0.1:" + (portBase + 80) + "/");
-        deleteRecursively(DOMAINS);
+        LocalMachine.deleteRecursively(DOMAINS);
 
         asadmin("create-domain", "--domaindir", DOMAINS.toString(), "--portbase", Integer.toString(portBase),
                 "--nopassword=true", DOMAIN);
@@ -172,23 +173,6 @@ class PayaraServerIT {
             return true;
         } catch (IOException taken) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -2,8 +2,6 @@ package io.shm.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,7 +35,7 @@ public class JmxTestSession implements LauncherSessionListener {
             Files.createFile(passwords, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwords, OPERATOR + " " + OPERATOR_PASSWORD + "\n" + MONITOR + " " + MONITOR_PASSWORD + "\n");
             Path access = Files.writeString(folder.resolve("jmx.access"), OPERATOR + " readwrite\n" + MONITOR + " readonly\n");
-            System.setProperty("shm.test.jmx.port", Integer.toString(freeLoopbackPort()));
+            System.setProperty("shm.test.jmx.port", Integer.toString(LocalMachine.freePort()));
             System.setProperty("shm.test.jmx.password.file", passwords.toAbsolutePath().toString());
             System.setProperty("shm.test.jmx.access.file", access.toAbsolutePath().toString());
         } catch (IOException e) {
@@ -48,11 +46,5 @@ public class JmxTestSession implements LauncherSessionListener {
     /** The port of the remote JMX connector of the {@code payara-micro-jmx} container. */
     public static int port() {
         return Integer.parseInt(System.getProperty("shm.test.jmx.port"));
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

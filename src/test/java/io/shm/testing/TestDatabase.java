@@ -54,7 +54,7 @@ public final class TestDatabase {
         }
         try {
             if (fresh) {
-                deleteRecursively(dataDirectory);
+                LocalMachine.deleteRecursively(dataDirectory);
             }
             Files.createDirectories(dataDirectory);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -119,17 +119,6 @@ public final class TestDatabase {
             statement.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

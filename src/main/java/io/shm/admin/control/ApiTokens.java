@@ -170,5 +170,4 @@ public class ApiTokens {
     private static Token token(ResultSet row) throws SQLException {
         return new Token(row.getLong(1), row.getString(2), Rows.instant(row, 3), Rows.instant(row, 4), Rows.instant(row, 5));
     }
-
 }

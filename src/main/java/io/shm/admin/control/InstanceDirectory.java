@@ -274,7 +274,6 @@ public class InstanceDirectory {
         return new Where(sql.toString(), values);
     }
 
-
     private record Where(String sql, List<Object> values) {
         int bind(PreparedStatement statement, int first) throws SQLException {
             int p = first;

@@ -196,5 +196,4 @@ public class Accounts {
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
-
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shm.testing.LocalMachine;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ class JmxConnectorTest {
     Path dir;
 
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
-    private final int port = freePort();
+    private final int port = LocalMachine.freePort();
     private final JmxConnector connector = new JmxConnector();
 
     JmxConnectorTest() throws Exception {
@@ -170,14 +171,6 @@ class JmxConnectorTest {
     private void connect(String address) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(address), port), 2000);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
