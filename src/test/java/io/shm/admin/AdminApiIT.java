@@ -235,6 +235,42 @@ class AdminApiIT {
         assertEquals(1202, csv.body().lines().count(), "a header and every instance");
     }
 
+    @Test
+    void csvColumnsComeFromTheKeyCatalogueAndTheInstancesSeenSince() throws Exception {
+        String app = "columns-" + UUID.randomUUID().toString().substring(0, 8);
+        ShmClient kept = activeClient(base, app, "1.0");
+        assertEquals(202, kept.snapshot(start, metrics("users", 3)).status());
+        ShmClient leaving = activeClient(base, app, "1.0");
+        assertEquals(202, leaving.snapshot(start, metrics("users", 4, "legacy_flag", true)).status());
+        AdminClient.ok(admin().post("/api/v1/admin/maintenance/rollups", null));
+        assertEquals(2, Rows.number("SELECT count(*) FROM metric_key k JOIN application a ON a.id = k.application_id WHERE a.slug = ?", app),
+                "the rollup job catalogued both keys");
+
+        // A key that arrives after the job ran is a column at once; a catalogued key is a column
+        // without a pass over the instances (shown by one that no instance has).
+        assertEquals(202, kept.snapshot(start.plusSeconds(1), metrics("queue_depth", 7)).status());
+        Rows.update("INSERT INTO metric_key (application_id, metric_key) SELECT id, 'catalogued_only' FROM application WHERE slug = ?", app);
+        assertEquals("catalogued_only,legacy_flag,queue_depth,users", metricColumns("app=" + app));
+        assertEquals("legacy_flag,queue_depth,users", metricColumns("app=" + app + "&status=active"),
+                "a selection by status reads the selected instances' keys");
+
+        assertEquals(204, admin().delete("/api/v1/admin/instances/" + leaving.identity().instanceId()).statusCode());
+        AdminClient.ok(admin().post("/api/v1/admin/maintenance/rollups", null));
+        assertEquals("queue_depth,users", metricColumns("app=" + app), "the next run drops the keys nobody has");
+    }
+
+    /** instance_id … last_snapshot_at, before the metric columns. */
+    private static final int FIXED_CSV_COLUMNS = 11;
+
+    /** The metric columns of a CSV export's header, after its fixed columns. */
+    private String metricColumns(String query) throws Exception {
+        HttpResponse<String> csv = admin().get("/api/v1/admin/export/instances?format=csv&" + query);
+        assertEquals(200, csv.statusCode(), csv.body());
+        List<String> header = List.of(csv.body().lines().findFirst().orElseThrow().split(","));
+        assertEquals("instance_id", header.get(0), csv.body());
+        return String.join(",", header.subList(FIXED_CSV_COLUMNS, header.size()));
+    }
+
     // ---- applications and stars -----------------------------------------------------------------
 
     @Test

@@ -1,6 +1,7 @@
 package io.shm.admin.control;
 
 import io.shm.aggregation.control.ActiveWindow;
+import io.shm.aggregation.control.Rollups;
 import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
@@ -65,7 +66,7 @@ public class InstanceDirectory {
     }
 
     static final String COLUMNS = "i.instance_id, a.slug, a.name, i.app_version, i.deployment_mode, i.environment,"
-            + " i.os_arch, i.status, i.first_seen, i.last_seen, i.last_snapshot_at, i.metrics::text";
+            + " i.os_arch, i.status, i.first_seen, i.last_seen, i.last_snapshot_at, i.metrics_text";
 
     @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
@@ -151,22 +152,49 @@ public class InstanceDirectory {
         }
     }
 
-    /** The metric keys the selected instances have now, sorted: the columns of an export. */
+    /**
+     * The metric keys the selected instances have now, sorted: the columns of an export. A selection by
+     * application at most takes its keys from {@code metric_key}, which the rollup job rebuilds every
+     * minute, plus those of the instances seen since it did (a look-back covers snapshots committed
+     * while it ran): a few rows instead of every key of every instance. A key whose last instance went
+     * since then stays as an empty column until the next run. A selection by search or status, or one
+     * the job has not catalogued yet, reads the keys of exactly the selected instances.
+     */
     public List<String> keys(Filter filter) throws SQLException {
         Where where = where(filter);
+        boolean byApplicationAtMost = (filter.search() == null || filter.search().isBlank()) && filter.status() == null;
         List<String> keys = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT k FROM (SELECT jsonb_object_keys(i.metrics) AS k"
-                     + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + ") keys"
-                     + " GROUP BY k ORDER BY k")) {
-            where.bind(statement, 1);
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    keys.add(row.getString(1));
+        try (Connection connection = dataSource.getConnection()) {
+            Optional<Instant> catalogued = byApplicationAtMost ? cataloguedAt(connection) : Optional.empty();
+            String sql = catalogued.isPresent()
+                    ? "SELECT k.metric_key FROM metric_key k JOIN application a ON a.id = k.application_id" + where.sql
+                      + " UNION SELECT jsonb_object_keys(i.metrics) FROM instance i JOIN application a ON a.id = i.application_id"
+                      + where.sql + " AND i.last_seen >= ? ORDER BY 1"
+                    : "SELECT k FROM (SELECT jsonb_object_keys(i.metrics) AS k FROM instance i JOIN application a"
+                      + " ON a.id = i.application_id" + where.sql + ") keys GROUP BY k ORDER BY k";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int p = where.bind(statement, 1);
+                if (catalogued.isPresent()) {
+                    p = where.bind(statement, p);
+                    statement.setObject(p, catalogued.get().minus(Rollups.LOOKBACK).atOffset(ZoneOffset.UTC));
+                }
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        keys.add(row.getString(1));
+                    }
                 }
             }
         }
         return keys;
+    }
+
+    /** When the rollup job last rebuilt {@code metric_key}, if it ever did. */
+    private static Optional<Instant> cataloguedAt(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT computed_at FROM metric_key_state")) {
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(Rows.instant(row, 1)) : Optional.empty();
+            }
+        }
     }
 
     public Optional<Detail> detail(UUID instanceId) throws SQLException {

@@ -36,7 +36,8 @@ import javax.sql.DataSource;
  * current hour therefore lags at most a minute, and no read ever aggregates raw snapshots.
  *
  * <p>Every run also recomputes {@code fleet_current}, the fleet's statistics over the active instances'
- * current values, which the stats reads serve from.
+ * current values, which the stats reads serve from, and {@code metric_key}, every application's keys,
+ * which exports take their columns from.
  *
  * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
  * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
@@ -51,7 +52,7 @@ public class Rollups {
      * How far before the covered time a run looks for changed buckets: a snapshot committed while the
      * last run ran, or stamped by a node whose clock is a little behind, is not missed.
      */
-    static final Duration LOOKBACK = Duration.ofMinutes(5);
+    public static final Duration LOOKBACK = Duration.ofMinutes(5);
     /** The very first run on a database (or one whose covered time lies ahead of the clock) looks this far. */
     static final Duration FIRST_LOOKBACK = Duration.ofDays(8);
     static final long ADVISORY_LOCK = 0x53484d5f524f4c4cL;
@@ -119,6 +120,11 @@ public class Rollups {
              WHERE i.status = 'ACTIVE' AND i.last_seen >= ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')
              GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
                                      (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
+
+    /** Every key in the current metrics of every instance, whatever its status: the columns of an export. */
+    static final String CURRENT_KEYS = """
+            INSERT INTO metric_key (application_id, metric_key)
+            SELECT DISTINCT i.application_id, k.key FROM instance i CROSS JOIN LATERAL jsonb_object_keys(i.metrics) k (key)""";
 
     static final String CURRENT_STATE = """
             INSERT INTO fleet_current_state (scope, computed_at)
@@ -259,13 +265,21 @@ public class Rollups {
     }
 
     /**
-     * Replaces {@code fleet_current} whole: the active window moves on even when no data arrives, so
-     * every run recomputes it (one pass over the active instances' current metrics).
+     * Replaces {@code fleet_current} and {@code metric_key} whole: the active window moves on even when
+     * no data arrives, so every run recomputes them (one pass over the instances' current metrics each).
      */
     private static void recomputeCurrent(Connection connection, Instant now, Instant activeSince) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM fleet_current");
             statement.executeUpdate("DELETE FROM fleet_current_state");
+            statement.executeUpdate("DELETE FROM metric_key");
+            statement.executeUpdate(CURRENT_KEYS);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO metric_key_state (id, computed_at) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at""")) {
+            statement.setObject(1, now.atOffset(ZoneOffset.UTC));
+            statement.executeUpdate();
         }
         OffsetDateTime since = activeSince.atOffset(ZoneOffset.UTC);
         for (String sql : List.of(CURRENT_NUMBERS, CURRENT_VALUES)) {
