@@ -10,8 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -50,6 +51,9 @@ public class AdminExportResource {
     static final List<String> COLUMNS = List.of("instance_id", "app_slug", "app_version", "deployment_mode",
             "environment", "os_arch", "status", "active", "first_seen_at", "last_seen_at", "last_snapshot_at");
 
+    /** Bytes or characters gathered before they go to the container's stream. */
+    private static final int BUFFER = 32 * 1024;
+
     @Inject
     InstanceDirectory directory;
 
@@ -77,18 +81,18 @@ public class AdminExportResource {
         };
     }
 
-    private void csv(InstanceDirectory.Filter filter, List<String> keys, java.io.OutputStream out) throws IOException {
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    private void csv(InstanceDirectory.Filter filter, List<String> keys, OutputStream out) throws IOException {
+        Writer writer = new OutputStreamWriter(new BufferedOutputStream(out, BUFFER), StandardCharsets.UTF_8);
         line(writer, COLUMNS.stream().map(CsvCells::text).toList(), keys.stream().map(CsvCells::text).toList());
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             columns.put(keys.get(i), i);
         }
         String[] cells = new String[keys.size()];
-        StringBuilder row = new StringBuilder(1024);
+        // Rows gather in one buffer that goes to the writer when full: one copy per few dozen rows.
+        StringBuilder rows = new StringBuilder(BUFFER + 4096);
         streaming(() -> directory.each(filter, instance -> {
-            row.setLength(0);
-            row.append(CsvCells.text(instance.instanceId().toString())).append(',')
+            rows.append(CsvCells.text(instance.instanceId().toString())).append(',')
                     .append(CsvCells.text(instance.appSlug())).append(',')
                     .append(CsvCells.text(instance.appVersion())).append(',')
                     .append(CsvCells.text(instance.deploymentMode())).append(',')
@@ -97,39 +101,52 @@ public class AdminExportResource {
                     .append(instance.status()).append(',')
                     .append(instance.active()).append(',')
                     .append(instance.firstSeen()).append(',')
-                    .append(instance.lastSeen()).append(',')
-                    .append(instance.lastSnapshotAt() == null ? "" : instance.lastSnapshotAt().toString());
+                    .append(instance.lastSeen()).append(',');
+            if (instance.lastSnapshotAt() != null) {
+                rows.append(instance.lastSnapshotAt());
+            }
             CsvCells.metrics(instance.metricsJson(), columns, cells);
             for (String cell : cells) {
-                row.append(',').append(cell);
+                rows.append(',');
+                if (cell != null) {
+                    rows.append(cell);
+                }
             }
-            row.append("\r\n");
-            try {
-                writer.write(row.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            rows.append("\r\n");
+            if (rows.length() >= BUFFER) {
+                write(writer, rows);
             }
         }));
+        write(writer, rows);
         writer.flush();
     }
 
-    private void json(InstanceDirectory.Filter filter, java.io.OutputStream out) throws IOException {
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-        writer.write('[');
+    private void json(InstanceDirectory.Filter filter, OutputStream out) throws IOException {
+        OutputStream buffered = new BufferedOutputStream(out, BUFFER);
+        buffered.write('[');
         boolean[] first = {true};
         streaming(() -> directory.each(filter, instance -> {
             try {
                 if (!first[0]) {
-                    writer.write(',');
+                    buffered.write(',');
                 }
                 first[0] = false;
-                writer.write(AdminJson.instanceText(instance));
+                AdminJson.writeInstance(instance, buffered);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }));
-        writer.write(']');
-        writer.flush();
+        buffered.write(']');
+        buffered.flush();
+    }
+
+    private static void write(Writer writer, StringBuilder rows) {
+        try {
+            writer.append(rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        rows.setLength(0);
     }
 
     private static void line(Writer writer, List<String> fixed, List<String> values) throws IOException {
@@ -164,11 +181,12 @@ public class AdminExportResource {
 
         /**
          * The cells of one instance's metrics, in the order of {@code columns} (key to position), into
-         * {@code cells}: read with a streaming parser, since a row has a few of many columns. A key
-         * without a column (one that arrived after the header was written) is left out.
+         * {@code cells}, null where the instance has no value: read with a streaming parser, since a
+         * row has a few of many columns. A key without a column (one that arrived after the header was
+         * written) is left out.
          */
         static void metrics(String json, Map<String, Integer> columns, String[] cells) {
-            Arrays.fill(cells, "");
+            Arrays.fill(cells, null);
             try (JsonParser parser = JsonSupport.parser(new StringReader(json))) {
                 parser.next();
                 while (parser.next() == JsonParser.Event.KEY_NAME) {
@@ -179,7 +197,7 @@ public class AdminExportResource {
                         case VALUE_STRING -> text(parser.getString());
                         case VALUE_TRUE -> "true";
                         case VALUE_FALSE -> "false";
-                        case VALUE_NULL -> "";
+                        case VALUE_NULL -> null;
                         default -> text(parser.getValue().toString());
                     };
                     if (column != null) {

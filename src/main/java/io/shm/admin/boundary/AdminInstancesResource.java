@@ -17,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
@@ -62,18 +64,21 @@ public class AdminInstancesResource {
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public Response list(@QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit,
                          @QueryParam("app") String app, @QueryParam("q") String search,
-                         @QueryParam("status") String status, @QueryParam("sort") String sort) throws SQLException {
+                         @QueryParam("status") String status, @QueryParam("sort") String sort)
+            throws SQLException, IOException {
         int first = Parameters.bounded("offset", offset, 0, 0, Integer.MAX_VALUE);
         int size = Parameters.bounded("limit", limit, DEFAULT_PAGE, 1, InstanceDirectory.MAX_PAGE);
         InstanceDirectory.Page page = directory.page(filter(app, search, status, sort), first, size);
-        StringBuilder array = new StringBuilder(page.instances().size() * 1024 + 2).append('[');
+        ByteArrayOutputStream array = new ByteArrayOutputStream(page.instances().size() * 1024 + 2);
+        array.write('[');
         for (InstanceDirectory.Summary instance : page.instances()) {
-            if (array.length() > 1) {
-                array.append(',');
+            if (array.size() > 1) {
+                array.write(',');
             }
-            array.append(AdminJson.instanceText(instance));
+            AdminJson.writeInstance(instance, array);
         }
-        return Response.ok(array.append(']').toString(), MediaType.APPLICATION_JSON_TYPE)
+        array.write(']');
+        return Response.ok(array.toByteArray(), MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Total-Count", page.total()).build();
     }
 

@@ -9,8 +9,11 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -43,11 +46,12 @@ final class AdminJson {
     }
 
     /**
-     * The same object as {@link #instance}, as text, with the metrics spliced in as PostgreSQL wrote
-     * them instead of parsed and written again: that round trip is most of an export's work.
+     * The same object as {@link #instance}, as UTF-8 JSON written to {@code out}, with the metrics
+     * copied in as PostgreSQL wrote them instead of parsed and written again: that round trip is most
+     * of an export's work.
      */
-    static String instanceText(InstanceDirectory.Summary summary) {
-        StringBuilder text = new StringBuilder(summary.metricsJson().length() + 400).append('{');
+    static void writeInstance(InstanceDirectory.Summary summary, OutputStream out) throws IOException {
+        StringBuilder text = new StringBuilder(400).append('{');
         field(text, "instance_id", summary.instanceId().toString());
         field(text.append(','), "app_name", summary.appName());
         field(text.append(','), "app_slug", summary.appSlug());
@@ -60,12 +64,34 @@ final class AdminJson {
         field(text.append(','), "first_seen_at", text(summary.firstSeen()));
         field(text.append(','), "last_seen_at", text(summary.lastSeen()));
         field(text.append(','), "last_snapshot_at", text(summary.lastSnapshotAt()));
-        return text.append(",\"metrics\":").append(summary.metricsJson()).append('}').toString();
+        out.write(text.append(",\"metrics\":").toString().getBytes(StandardCharsets.UTF_8));
+        out.write(summary.metricsUtf8());
+        out.write('}');
     }
 
-    /** A name and a string value or null; JSON-P escapes the value. */
+    /**
+     * A name and a string value or null. A value with nothing to escape (a quote, a backslash or a
+     * control character) is quoted as it is; any other is escaped by JSON-P.
+     */
     private static void field(StringBuilder text, String name, String value) {
-        text.append('"').append(name).append("\":").append(value == null ? "null" : JsonSupport.value(value).toString());
+        text.append('"').append(name).append("\":");
+        if (value == null) {
+            text.append("null");
+        } else if (plain(value)) {
+            text.append('"').append(value).append('"');
+        } else {
+            text.append(JsonSupport.value(value).toString());
+        }
+    }
+
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String text(Instant instant) {

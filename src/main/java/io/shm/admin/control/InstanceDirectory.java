@@ -8,6 +8,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,9 +51,18 @@ public class InstanceDirectory {
     public record Filter(String application, String search, String status, String sort, boolean descending) {
     }
 
+    /**
+     * One instance as lists and exports show it. Its current metrics are the UTF-8 bytes of the JSON
+     * text PostgreSQL keeps for them, as the driver received them: an export copies them to the answer
+     * without decoding and encoding them again.
+     */
     public record Summary(UUID instanceId, String appSlug, String appName, String appVersion, String deploymentMode,
                           String environment, String osArch, String status, boolean active, Instant firstSeen,
-                          Instant lastSeen, Instant lastSnapshotAt, String metricsJson) {
+                          Instant lastSeen, Instant lastSnapshotAt, byte[] metricsUtf8) {
+
+        public String metricsJson() {
+            return new String(metricsUtf8, StandardCharsets.UTF_8);
+        }
     }
 
     public record Page(List<Summary> instances, long total) {
@@ -263,7 +273,7 @@ public class InstanceDirectory {
         boolean active = "active".equals(status) && !lastSeen.isBefore(window.activeSince());
         return new Summary(Rows.uuid(row, 1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getString(6), row.getString(7), status, active, Rows.instant(row, 9), lastSeen,
-                Rows.instant(row, 11), row.getString(12));
+                Rows.instant(row, 11), row.getBytes(12));
     }
 
     private Where where(Filter filter) {
