@@ -195,7 +195,9 @@ public class Rollups {
                 for (BucketRef bucket : buckets) {
                     recompute(connection, bucket);
                 }
-                recomputeCurrent(connection, window.now(), window.activeSince());
+                Instant now = window.now();
+                recomputeCurrent(connection, now, window.activeSince());
+                recomputeKeys(connection, now);
                 if (requestedSince == null) {
                     cover(connection, started);
                 }
@@ -220,10 +222,14 @@ public class Rollups {
     }
 
     private static void cover(Connection connection, Instant started) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO rollup_coverage (id, covered_until) VALUES (1, ?)
-                ON CONFLICT (id) DO UPDATE SET covered_until = excluded.covered_until""")) {
-            statement.setObject(1, started.atOffset(ZoneOffset.UTC));
+        stamp(connection, "rollup_coverage", "covered_until", started);
+    }
+
+    /** Sets the time in a one-row state table ({@code id = 1}). */
+    private static void stamp(Connection connection, String table, String column, Instant time) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table + " (id, " + column
+                + ") VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET " + column + " = excluded." + column)) {
+            statement.setObject(1, time.atOffset(ZoneOffset.UTC));
             statement.executeUpdate();
         }
     }
@@ -265,21 +271,25 @@ public class Rollups {
     }
 
     /**
-     * Replaces {@code fleet_current} and {@code metric_key} whole: the active window moves on even when
-     * no data arrives, so every run recomputes them (one pass over the instances' current metrics each).
+     * Replaces {@code metric_key} whole, so that the keys of instances deleted or emptied since the
+     * last run go (one pass over every instance's keys), and records when.
+     */
+    private static void recomputeKeys(Connection connection, Instant now) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM metric_key");
+            statement.executeUpdate(CURRENT_KEYS);
+        }
+        stamp(connection, "metric_key_state", "computed_at", now);
+    }
+
+    /**
+     * Replaces {@code fleet_current} whole: the active window moves on even when no data arrives, so
+     * every run recomputes it (one pass over the active instances' current metrics).
      */
     private static void recomputeCurrent(Connection connection, Instant now, Instant activeSince) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM fleet_current");
             statement.executeUpdate("DELETE FROM fleet_current_state");
-            statement.executeUpdate("DELETE FROM metric_key");
-            statement.executeUpdate(CURRENT_KEYS);
-        }
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO metric_key_state (id, computed_at) VALUES (1, ?)
-                ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at""")) {
-            statement.setObject(1, now.atOffset(ZoneOffset.UTC));
-            statement.executeUpdate();
         }
         OffsetDateTime since = activeSince.atOffset(ZoneOffset.UTC);
         for (String sql : List.of(CURRENT_NUMBERS, CURRENT_VALUES)) {
