@@ -115,16 +115,22 @@ public final class IngestBenchmark {
             say("Server ready at " + server.baseUri() + "; registering and activating " + options.instances() + " instances");
             String postgresSettings = server.durabilitySettings();
             List<List<SimulatedInstance>> shares = shares(register(server.baseUri()));
+            List<KeepAliveConnection> connections = new ArrayList<>();
+            for (int worker = 0; worker < shares.size(); worker++) {
+                connections.add(new KeepAliveConnection(server.baseUri()));
+            }
 
             say(String.format("Full load: %d workers, %d s warm-up, %d s measured",
                     options.concurrency(), options.warmup().toSeconds(), options.duration().toSeconds()));
             CpuMeter.Part postgres = CpuMeter.Part.tree("PostgreSQL", server.postgresProcess());
             CpuMeter.Part loadGenerator = CpuMeter.Part.alone("load generator", ProcessHandle.current());
             List<CpuMeter.Part> parts = List.of(CpuMeter.Part.tree("server", server.serverProcess()), postgres, loadGenerator);
-            Measured fullLoad = closedLoop("full load", options.warmup(), shares, worker -> SimulatedInstance::sendSnapshot, parts);
+            Measured fullLoad = closedLoop("full load", options.warmup(), shares,
+                    worker -> instance -> instance.sendSnapshot(connections.get(worker)), parts);
 
             say(String.format("Paced: %d snapshots/s for %d s", options.rate(), options.pacedDuration().toSeconds()));
-            Measured paced = paced(shares);
+            Measured paced = paced(shares, connections);
+            connections.forEach(KeepAliveConnection::close);
 
             // The JDBC ceiling gets the machine without an idle application server on it.
             server.stopServer();
@@ -201,7 +207,7 @@ public final class IngestBenchmark {
      * (no coordinated omission). What a worker is too late to send before the phase ends is counted,
      * not sent: a server far slower than the rate must not stretch the phase without bound.
      */
-    private Measured paced(List<List<SimulatedInstance>> shares) throws Exception {
+    private Measured paced(List<List<SimulatedInstance>> shares, List<KeepAliveConnection> connections) throws Exception {
         long interval = TimeUnit.SECONDS.toNanos(1) / options.rate();
         long workerInterval = interval * shares.size();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
@@ -209,6 +215,7 @@ public final class IngestBenchmark {
         List<Future<Tally>> running = new ArrayList<>();
         for (int worker = 0; worker < shares.size(); worker++) {
             List<SimulatedInstance> share = shares.get(worker);
+            KeepAliveConnection connection = connections.get(worker);
             long first = start + worker * interval;
             running.add(workers.submit(() -> {
                 Tally tally = new Tally();
@@ -219,7 +226,7 @@ public final class IngestBenchmark {
                         continue;
                     }
                     sleepUntil(scheduled);
-                    send(SimulatedInstance::sendSnapshot, share.get(i), scheduled, tally);
+                    send(instance -> instance.sendSnapshot(connection), share.get(i), scheduled, tally);
                     i = (i + 1) % share.size();
                 }
                 return tally;

@@ -46,9 +46,14 @@ final class SimulatedInstance {
         return instance;
     }
 
-    /** @return the HTTP status of the answer */
-    int sendSnapshot() throws IOException, InterruptedException {
-        return client.snapshot(nextTimestamp(), nextMetrics()).status();
+    /**
+     * Signs the next snapshot and posts it on the worker's connection, with the SDK's headers.
+     *
+     * @return the HTTP status of the answer
+     */
+    int sendSnapshot(KeepAliveConnection connection) throws IOException {
+        byte[] body = nextSnapshotBody();
+        return connection.post("/v1/snapshot", client.signedHeaders(body), body);
     }
 
     /** The bytes the SDK would send next, and sign. */
