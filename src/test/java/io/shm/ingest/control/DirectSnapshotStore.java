@@ -18,7 +18,8 @@ public final class DirectSnapshotStore {
     }
 
     /**
-     * Stores one snapshot of the instance with this row id; the caller commits.
+     * Stores one snapshot of the instance with this row id; in auto-commit, as the server does,
+     * the statement is its own transaction, else the caller commits.
      *
      * @return whether it was stored (false: unknown or revoked instance, or not a later snapshot)
      */
