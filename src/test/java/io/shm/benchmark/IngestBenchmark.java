@@ -362,6 +362,8 @@ public final class IngestBenchmark {
         System.out.println(line);
         System.out.println("CPU, full load:  " + cores(fullLoad));
         System.out.println("CPU, JDBC only:  " + cores(jdbc));
+        System.out.println("Bound, full load: " + bound(fullLoad));
+        System.out.println("Bound, JDBC only: " + bound(jdbc));
         details("full load", fullLoad.tally());
         details("paced", paced.tally());
         details("JDBC only", jdbc.tally());
@@ -393,6 +395,25 @@ public final class IngestBenchmark {
                         : String.format(Locale.ROOT, "%s %.2f cores (%.2f ms per snapshot)", part.getKey(),
                                 part.getValue(), 1000 * part.getValue() / perSecond))
                 .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The CPU all measured parts spent per accepted snapshot, and the throughput at which that would
+     * fill every core of the machine: when the measured rate comes close, the machine is the bound,
+     * and only less CPU per snapshot (in whichever part) raises it.
+     */
+    private static String bound(Measured measured) {
+        double perSecond = measured.acceptedPerSecond();
+        double cores = measured.cores().entrySet().stream()
+                .filter(part -> !part.getKey().equals(CpuMeter.OTHERS))
+                .mapToDouble(Map.Entry::getValue).sum();
+        if (perSecond == 0 || cores == 0) {
+            return "nothing accepted";
+        }
+        double msPerSnapshot = 1000 * cores / perSecond;
+        int processors = Runtime.getRuntime().availableProcessors();
+        return String.format(Locale.ROOT, "%.2f ms of CPU per snapshot in all parts: %d cores would run at most %s",
+                msPerSnapshot, processors, perSecond(1000 * processors / msPerSnapshot));
     }
 
     private static void details(String phase, Tally tally) {
