@@ -37,6 +37,8 @@ final class KeepAliveConnection implements AutoCloseable {
     private InputStream in;
     private final ByteArrayOutputStream request = new ByteArrayOutputStream(1024);
     private final StringBuilder line = new StringBuilder(128);
+    /** Whether a byte of the current answer arrived: from then on, the request is not sent again. */
+    private boolean answerStarted;
 
     KeepAliveConnection(URI server) {
         this.host = server.getHost();
@@ -48,8 +50,8 @@ final class KeepAliveConnection implements AutoCloseable {
 
     /**
      * Posts {@code body} with the given headers (and {@code Host}, {@code Content-Length}) and reads
-     * the whole answer. A request whose connection turns out to be closed before any answer arrives
-     * is sent once more on a new one: the server closed it while idle, before reading the request.
+     * the whole answer. A request on a reused connection that fails before any byte of an answer
+     * arrives is sent once more on a new one: the server closed the connection while it was idle.
      *
      * @return the answer's HTTP status
      */
@@ -60,14 +62,17 @@ final class KeepAliveConnection implements AutoCloseable {
         headers.forEach((name, value) -> ascii(name + ": " + value + "\r\n"));
         ascii("Content-Length: " + body.length + "\r\n\r\n");
         request.writeBytes(body);
-        boolean fresh = socket == null;
+        boolean reused = socket != null;
         try {
             return exchange();
-        } catch (EOFException closedBeforeAnswer) {
+        } catch (IOException e) {
             close();
-            if (fresh) {
-                throw closedBeforeAnswer;
+            if (!reused || answerStarted) {
+                throw e;
             }
+            // Closed by the server while idle: the write fails, or the read finds the end or a reset.
+        }
+        try {
             return exchange();
         } catch (IOException e) {
             close();
@@ -76,6 +81,7 @@ final class KeepAliveConnection implements AutoCloseable {
     }
 
     private int exchange() throws IOException {
+        answerStarted = false;
         if (socket == null) {
             open();
         }
@@ -176,6 +182,7 @@ final class KeepAliveConnection implements AutoCloseable {
     private String readLine() throws IOException {
         line.setLength(0);
         for (int b; (b = in.read()) >= 0; ) {
+            answerStarted = true;
             if (b == '\n') {
                 int end = line.length();
                 return line.substring(0, end > 0 && line.charAt(end - 1) == '\r' ? end - 1 : end);
