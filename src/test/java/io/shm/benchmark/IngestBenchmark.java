@@ -17,6 +17,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,11 +38,12 @@ import javax.sql.DataSource;
  * How many snapshots per second the SHM server stores and how fast it answers, end to end: real
  * server ({@code target/shm.jar}), real PostgreSQL, real signed requests from simulated instances.
  * Beside it, in the same run on the same machine, the two ceilings that bound it: Ed25519
- * verification on one core, and the server's own SQL transaction issued straight over JDBC.
+ * verification on one core, and the server's own SQL transaction issued straight over JDBC, measured
+ * in rounds that alternate with the server's (which stays up, idle, meanwhile).
  * <p>
  * {@code mvn -q package -DskipTests && mvn -q exec:java@ingest-benchmark}, with options as system
- * properties or arguments: {@code -Dinstances=200 -Dconcurrency=32 -Dwarmup=240 -Dseconds=20 -Drate=300
- * -Dpaced-seconds=15}, or {@code -Dexec.args="instances=400 seconds=60"}.
+ * properties or arguments: {@code -Dinstances=200 -Dconcurrency=32 -Dwarmup=240 -Dseconds=30 -Drounds=3
+ * -Drate=300 -Dpaced-seconds=15}, or {@code -Dexec.args="instances=400 seconds=60"}.
  */
 public final class IngestBenchmark {
 
@@ -49,8 +51,11 @@ public final class IngestBenchmark {
     private static final double TARGET_THROUGHPUT = 1500;
     private static final double TARGET_SHARE_OF_JDBC = 0.5;
     private static final Duration TARGET_P99_PACED = Duration.ofMillis(50);
-    /** A JDBC driver and PostgreSQL are at full speed within seconds, unlike an application server. */
-    private static final Duration JDBC_WARMUP = Duration.ofSeconds(5);
+    /**
+     * Before every measured slice but the server's first: a JDBC driver and PostgreSQL are at full
+     * speed within seconds, and so is a server that was warmed up and then idle for a slice.
+     */
+    private static final Duration SLICE_WARMUP = Duration.ofSeconds(5);
     /**
      * BouncyCastle's field arithmetic is a few large methods that run about ten times slower until
      * C2 has compiled them, which on two busy cores can take several seconds.
@@ -76,6 +81,17 @@ public final class IngestBenchmark {
 
         double acceptedPerSecond() {
             return tally.accepted() / seconds(duration);
+        }
+
+        /** Several measurements as one: their answers together, over their time together, at their mean CPU. */
+        static Measured sum(List<Measured> parts) {
+            Duration total = parts.stream().map(Measured::duration).reduce(Duration.ZERO, Duration::plus);
+            Map<String, Double> cores = new LinkedHashMap<>();
+            for (Measured part : parts) {
+                double weight = seconds(part.duration()) / seconds(total);
+                part.cores().forEach((name, used) -> cores.merge(name, used * weight, Double::sum));
+            }
+            return new Measured(Tally.merge(parts.stream().map(Measured::tally).toList()), total, cores);
         }
     }
 
@@ -120,25 +136,34 @@ public final class IngestBenchmark {
                 connections.add(new KeepAliveConnection(server.baseUri()));
             }
 
-            say(String.format("Full load: %d workers, %d s warm-up, %d s measured",
-                    options.concurrency(), options.warmup().toSeconds(), options.duration().toSeconds()));
+            Duration slice = options.duration().dividedBy(options.rounds());
+            say(String.format("Full load: %d workers, %d s warm-up; then %d rounds of %d s with the server and %d s of its"
+                            + " statement over JDBC alone, each after %d s of warm-up",
+                    options.concurrency(), options.warmup().toSeconds(), options.rounds(), slice.toSeconds(),
+                    slice.toSeconds(), SLICE_WARMUP.toSeconds()));
             CpuMeter.Part postgres = CpuMeter.Part.tree("PostgreSQL", server.postgresProcess());
             CpuMeter.Part loadGenerator = CpuMeter.Part.alone("load generator", ProcessHandle.current());
-            List<CpuMeter.Part> parts = List.of(CpuMeter.Part.tree("server", server.serverProcess()), postgres, loadGenerator);
-            Measured fullLoad = closedLoop("full load", options.warmup(), shares,
-                    worker -> instance -> instance.sendSnapshot(connections.get(worker)), parts);
+            List<CpuMeter.Part> serverParts = List.of(CpuMeter.Part.tree("server", server.serverProcess()), postgres, loadGenerator);
+            List<CpuMeter.Part> jdbcParts = List.of(postgres, loadGenerator);
+            Map<UUID, Long> rowIds = rowIds(server.dataSource());
+            List<Measured> serverRounds = new ArrayList<>();
+            List<Measured> jdbcRounds = new ArrayList<>();
+            try (JdbcConnections jdbcConnections = JdbcConnections.open(server.dataSource(), shares.size())) {
+                for (int round = 1; round <= options.rounds(); round++) {
+                    serverRounds.add(closedLoop("full load, round " + round, round == 1 ? options.warmup() : SLICE_WARMUP,
+                            slice, shares, worker -> instance -> instance.sendSnapshot(connections.get(worker)), serverParts));
+                    jdbcRounds.add(closedLoop("JDBC only, round " + round, SLICE_WARMUP, slice, shares,
+                            worker -> jdbcStep(jdbcConnections.get(worker), rowIds), jdbcParts));
+                }
+            }
+            Measured fullLoad = Measured.sum(serverRounds);
+            Measured jdbc = Measured.sum(jdbcRounds);
 
             say(String.format("Paced: %d snapshots/s for %d s", options.rate(), options.pacedDuration().toSeconds()));
             Measured paced = paced(shares, connections);
             connections.forEach(KeepAliveConnection::close);
 
-            // The JDBC ceiling gets the machine without an idle application server on it.
-            server.stopServer();
-            say(String.format("JDBC only: the server's transaction over %d connections, %d s warm-up, %d s measured",
-                    options.concurrency(), JDBC_WARMUP.toSeconds(), options.duration().toSeconds()));
-            Measured jdbc = jdbcCeiling(server.dataSource(), shares, List.of(postgres, loadGenerator));
-
-            print(fullLoad, paced, verifications, jdbc, postgresSettings);
+            print(fullLoad, paced, verifications, jdbc, roundShares(serverRounds, jdbcRounds), postgresSettings);
         }
     }
 
@@ -171,10 +196,10 @@ public final class IngestBenchmark {
      * Every worker sends as fast as it gets answers, round-robin over its instances: the most the
      * system stores at this concurrency.
      */
-    private Measured closedLoop(String phase, Duration warmup, List<List<SimulatedInstance>> shares,
+    private Measured closedLoop(String phase, Duration warmup, Duration measure, List<List<SimulatedInstance>> shares,
                                 IntFunction<Step> stepOfWorker, List<CpuMeter.Part> parts) throws Exception {
         long measureFrom = System.nanoTime() + warmup.toNanos();
-        long measureUntil = measureFrom + options.duration().toNanos();
+        long measureUntil = measureFrom + measure.toNanos();
         try (Progress progress = new Progress(phase, measureFrom)) {
             List<Future<Tally>> running = new ArrayList<>();
             for (int worker = 0; worker < shares.size(); worker++) {
@@ -196,7 +221,7 @@ public final class IngestBenchmark {
             CpuMeter cpu = CpuMeter.start(parts);
             sleepUntil(measureUntil);
             Map<String, Double> cores = cpu.stop();
-            return new Measured(collect(running, measureUntil), options.duration(), cores);
+            return new Measured(collect(running, measureUntil), measure, cores);
         }
     }
 
@@ -236,21 +261,31 @@ public final class IngestBenchmark {
     }
 
     /**
-     * {@link DirectSnapshotStore} at the server's concurrency, one transaction per snapshot (the
-     * statement in auto-commit, as the server runs it), for the same registered instances with later
-     * timestamps: what the database does without the server.
+     * One plain JDBC connection per worker, for {@link DirectSnapshotStore} at the server's concurrency:
+     * one transaction per snapshot (the statement in auto-commit, as the server runs it), for the same
+     * registered instances with later timestamps: what the database does without the server.
      */
-    private Measured jdbcCeiling(DataSource database, List<List<SimulatedInstance>> shares,
-                                 List<CpuMeter.Part> parts) throws Exception {
-        Map<UUID, Long> rowIds = rowIds(database);
-        List<Connection> connections = new ArrayList<>();
-        try {
-            for (int i = 0; i < shares.size(); i++) {
-                // Auto-commit, as the server runs the statement: one round trip per snapshot.
-                connections.add(database.getConnection());
+    private record JdbcConnections(List<Connection> connections) implements AutoCloseable {
+
+        static JdbcConnections open(DataSource database, int count) throws SQLException {
+            JdbcConnections opened = new JdbcConnections(new ArrayList<>());
+            try {
+                for (int i = 0; i < count; i++) {
+                    opened.connections.add(database.getConnection());
+                }
+            } catch (SQLException e) {
+                opened.close();
+                throw e;
             }
-            return closedLoop("JDBC only", JDBC_WARMUP, shares, worker -> jdbcStep(connections.get(worker), rowIds), parts);
-        } finally {
+            return opened;
+        }
+
+        Connection get(int worker) {
+            return connections.get(worker);
+        }
+
+        @Override
+        public void close() throws SQLException {
             for (Connection connection : connections) {
                 connection.close();
             }
@@ -331,15 +366,17 @@ public final class IngestBenchmark {
         return verified;
     }
 
-    private void print(Measured fullLoad, Measured paced, double verifications, Measured jdbc, String postgresSettings) {
+    private void print(Measured fullLoad, Measured paced, double verifications, Measured jdbc, List<Double> roundShares,
+                       String postgresSettings) {
         double share = fullLoad.acceptedPerSecond() / jdbc.acceptedPerSecond();
         Duration pacedP99 = paced.tally().percentile(99);
         int notAccepted = fullLoad.tally().otherCount() + paced.tally().otherCount();
         String line = "-".repeat(112);
         System.out.println();
-        System.out.printf("SHM ingest benchmark: %d instances, %d workers; full load %d s after %d s warm-up; %d/s for %d s%n",
-                options.instances(), options.concurrency(), options.duration().toSeconds(), options.warmup().toSeconds(),
-                options.rate(), options.pacedDuration().toSeconds());
+        System.out.printf("SHM ingest benchmark: %d instances, %d workers; after %d s of warm-up, %d s of full load and %d s"
+                        + " of JDBC only in %d alternating rounds; %d/s for %d s%n",
+                options.instances(), options.concurrency(), options.warmup().toSeconds(), options.duration().toSeconds(),
+                options.duration().toSeconds(), options.rounds(), options.rate(), options.pacedDuration().toSeconds());
         System.out.printf("Machine: %d cores, Java %s (%s), %s %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
@@ -358,6 +395,8 @@ public final class IngestBenchmark {
         row("JDBC-only transactions/s, " + options.concurrency() + " connections", perSecond(jdbc.acceptedPerSecond()), "", "");
         row("Server / JDBC-only", String.format(Locale.ROOT, "%.0f %%", 100 * share),
                 String.format(Locale.ROOT, ">= %.0f %%", 100 * TARGET_SHARE_OF_JDBC), verdict(share >= TARGET_SHARE_OF_JDBC));
+        row("Server / JDBC-only, round by round", roundShares.stream()
+                .map(round -> String.format(Locale.ROOT, "%.0f %%", 100 * round)).collect(Collectors.joining(", ")), "", "");
         row("Snapshots not accepted (full load + paced)", Integer.toString(notAccepted), "0", verdict(notAccepted == 0));
         System.out.println(line);
         System.out.println("CPU, full load:  " + cores(fullLoad));
@@ -367,6 +406,15 @@ public final class IngestBenchmark {
         details("full load", fullLoad.tally());
         details("paced", paced.tally());
         details("JDBC only", jdbc.tally());
+    }
+
+    /** Each round's server throughput over the JDBC-only throughput of the same round. */
+    private static List<Double> roundShares(List<Measured> serverRounds, List<Measured> jdbcRounds) {
+        List<Double> shares = new ArrayList<>();
+        for (int round = 0; round < serverRounds.size(); round++) {
+            shares.add(serverRounds.get(round).acceptedPerSecond() / jdbcRounds.get(round).acceptedPerSecond());
+        }
+        return shares;
     }
 
     private static void row(String what, String measured, String target, String verdict) {
@@ -448,9 +496,11 @@ public final class IngestBenchmark {
     }
 
     /** The benchmark's settings: {@code name=value} arguments first, then system properties, then defaults. */
-    record Options(int instances, int concurrency, Duration warmup, Duration duration, int rate, Duration pacedDuration) {
+    record Options(int instances, int concurrency, Duration warmup, Duration duration, int rounds, int rate,
+                   Duration pacedDuration) {
 
-        private static final Set<String> NAMES = Set.of("instances", "concurrency", "warmup", "seconds", "rate", "paced-seconds");
+        private static final Set<String> NAMES =
+                Set.of("instances", "concurrency", "warmup", "seconds", "rounds", "rate", "paced-seconds");
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -468,11 +518,17 @@ public final class IngestBenchmark {
                     // hot paths for three to four minutes under load; throughput doubles meanwhile (see Progress).
                     // The measurement is of the server as it runs for days, not of its compiler.
                     Duration.ofSeconds(positive(given, "warmup", 240)),
-                    Duration.ofSeconds(positive(given, "seconds", 20)),
+                    // Measured time of each of the two phases, cut into rounds that alternate them: the machine's
+                    // speed drifts by tens of percent over minutes, and the ratio of the two must not drift with it.
+                    Duration.ofSeconds(positive(given, "seconds", 30)),
+                    positive(given, "rounds", 3),
                     positive(given, "rate", 300),
                     Duration.ofSeconds(positive(given, "paced-seconds", 15)));
             if (options.instances() < options.concurrency()) {
                 throw new IllegalArgumentException("instances must be at least concurrency: each worker has instances of its own");
+            }
+            if (options.duration().dividedBy(options.rounds()).toSeconds() < 1) {
+                throw new IllegalArgumentException("seconds must be at least rounds: each round measures a second or more");
             }
             return options;
         }
