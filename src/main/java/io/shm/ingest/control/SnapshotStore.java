@@ -1,6 +1,5 @@
 package io.shm.ingest.control;
 
-import io.shm.persistence.control.BrokenConnections;
 import io.shm.persistence.control.SchemaMigration;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
@@ -85,10 +84,6 @@ public class SnapshotStore {
                 statement.setObject(8, client);
                 statement.setString(9, json);
                 stored = statement.executeUpdate();
-            } catch (SQLException e) {
-                // Not retried: the snapshot is answered 503 with Retry-After, and the SDK sends it again.
-                BrokenConnections.discardIfBroken(connection, e);
-                throw e;
             }
             if (stored != BUCKETS) {
                 throw refusalFor(connection, signer);

@@ -1,6 +1,5 @@
 package io.shm.monitoring.control;
 
-import io.shm.persistence.control.BrokenConnections;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,32 +38,14 @@ public class DatabaseReadinessCheck implements HealthCheck {
         var response = HealthCheckResponse.named("database")
                 .withData("pool", pool)
                 .withData("migrations", migration.isApplied());
-        try {
-            try {
-                roundTrip();
-            } catch (SQLException e) {
-                if (!BrokenConnections.isBroken(e)) {
-                    throw e;
-                }
-                // A connection that died with a PostgreSQL restart, now aborted: the pool has others or opens one.
-                roundTrip();
-            }
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(TIMEOUT_SECONDS);
+            statement.execute("SELECT 1");
             return response.status(migration.isApplied()).build();
         } catch (SQLException e) {
             // The SQL state says enough; a message could carry host names or credentials.
             return response.down().withData("sqlState", String.valueOf(e.getSQLState())).build();
-        }
-    }
-
-    private void roundTrip() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            try (Statement statement = connection.createStatement()) {
-                statement.setQueryTimeout(TIMEOUT_SECONDS);
-                statement.execute("SELECT 1");
-            } catch (SQLException e) {
-                BrokenConnections.discardIfBroken(connection, e);
-                throw e;
-            }
         }
     }
 }

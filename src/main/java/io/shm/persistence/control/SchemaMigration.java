@@ -30,11 +30,8 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * Liquibase's lock table makes two nodes starting at once take turns.
  *
  * <p>The application's own pool is defined here, from MicroProfile Config ({@code SHM_DB_URL},
- * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}); it validates a connection before handing it out
- * (at most once a second per connection: under load, a check per snapshot cost a round trip each),
- * so the server recovers by itself within a second or so after PostgreSQL restarts; the ingest path
- * and the readiness check abort a connection that broke in their hands ({@link BrokenConnections}),
- * so that it is not handed out again within that second. Every bean and the persistence unit
+ * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}); it validates each connection before handing it out,
+ * so the server recovers by itself after PostgreSQL restarts. Every bean and the persistence unit
  * use it through the reference {@link #DATASOURCE}, which {@code WEB-INF/web.xml} and
  * {@code persistence.xml} point at {@code SHM_DB_JNDI} when that names a pool of the server (such as
  * {@code jdbc/shm} from {@code server-config/jdbc-pool.asadmin}); the own pool then stays unused and
@@ -50,11 +47,12 @@ import liquibase.resource.ClassLoaderResourceAccessor;
         maxPoolSize = 32,
         maxIdleTime = 300,
         properties = {
+            // On every checkout. Checking at most once a second would save each snapshot a round trip (about
+            // a tenth of the ingest path's CPU), but hands a dead connection out again within that second after
+            // PostgreSQL restarts, and the first request there (a badge, the readiness probe) would fail.
             "fish.payara.is-connection-validation-required=true",
             "fish.payara.connection-validation-method=custom-validation",
             "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
-            // A connection checked within the last second is handed out without a round trip to check it.
-            "fish.payara.validate-atmost-once-period-in-seconds=1",
             "fish.payara.fail-all-connections=true",
             // Payara misreads an unset statement-cache-type (payara/Payara#6647); PostgreSQL's driver caches prepared statements itself.
             "fish.payara.statement-cache-size=0",
