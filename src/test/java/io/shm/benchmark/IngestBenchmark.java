@@ -141,36 +141,47 @@ public final class IngestBenchmark {
             for (int worker = 0; worker < shares.size(); worker++) {
                 connections.add(new KeepAliveConnection(server.baseUri()));
             }
-
-            Duration slice = options.duration().dividedBy(options.rounds());
-            say(String.format("Full load: %d workers, %d s warm-up; then %d rounds of %d s with the server and %d s of its"
-                            + " statement over JDBC alone, each after %d s of warm-up (JDBC's first after %d s)",
-                    options.concurrency(), options.warmup().toSeconds(), options.rounds(), slice.toSeconds(),
-                    slice.toSeconds(), SLICE_WARMUP.toSeconds(), JDBC_FIRST_WARMUP.toSeconds()));
-            CpuMeter.Part postgres = CpuMeter.Part.tree("PostgreSQL", server.postgresProcess());
-            CpuMeter.Part loadGenerator = CpuMeter.Part.alone("load generator", ProcessHandle.current());
-            List<CpuMeter.Part> serverParts = List.of(CpuMeter.Part.tree("server", server.serverProcess()), postgres, loadGenerator);
-            List<CpuMeter.Part> jdbcParts = List.of(postgres, loadGenerator);
-            Map<UUID, Long> rowIds = rowIds(server.dataSource());
-            List<Measured> serverRounds = new ArrayList<>();
-            List<Measured> jdbcRounds = new ArrayList<>();
-            try (JdbcConnections jdbcConnections = JdbcConnections.open(server.dataSource(), shares.size())) {
-                for (int round = 1; round <= options.rounds(); round++) {
-                    serverRounds.add(closedLoop("full load, round " + round, round == 1 ? options.warmup() : SLICE_WARMUP,
-                            slice, shares, worker -> instance -> instance.sendSnapshot(connections.get(worker)), serverParts));
-                    jdbcRounds.add(closedLoop("JDBC only, round " + round, round == 1 ? JDBC_FIRST_WARMUP : SLICE_WARMUP,
-                            slice, shares, worker -> jdbcStep(jdbcConnections.get(worker), rowIds), jdbcParts));
-                }
+            try {
+                measure(server, shares, connections, verifications, postgresSettings);
+            } finally {
+                connections.forEach(KeepAliveConnection::close);
             }
-            Measured fullLoad = Measured.sum(serverRounds);
-            Measured jdbc = Measured.sum(jdbcRounds);
-
-            say(String.format("Paced: %d snapshots/s for %d s", options.rate(), options.pacedDuration().toSeconds()));
-            Measured paced = paced(shares, connections);
-            connections.forEach(KeepAliveConnection::close);
-
-            print(fullLoad, paced, verifications, jdbc, roundShares(serverRounds, jdbcRounds), postgresSettings);
         }
+    }
+
+    /**
+     * The server warmed up, then the rounds of full load and JDBC only, then the paced phase, on the
+     * registered instances and one connection per worker; prints the results.
+     */
+    private void measure(BenchmarkServer server, List<List<SimulatedInstance>> shares, List<KeepAliveConnection> connections,
+                         double verifications, String postgresSettings) throws Exception {
+        Duration slice = options.duration().dividedBy(options.rounds());
+        say(String.format("Full load: %d workers, %d s warm-up; then %d rounds of %d s with the server and %d s of its"
+                        + " statement over JDBC alone, each after %d s of warm-up (JDBC's first after %d s)",
+                options.concurrency(), options.warmup().toSeconds(), options.rounds(), slice.toSeconds(),
+                slice.toSeconds(), SLICE_WARMUP.toSeconds(), JDBC_FIRST_WARMUP.toSeconds()));
+        CpuMeter.Part postgres = CpuMeter.Part.tree("PostgreSQL", server.postgresProcess());
+        CpuMeter.Part loadGenerator = CpuMeter.Part.alone("load generator", ProcessHandle.current());
+        List<CpuMeter.Part> serverParts = List.of(CpuMeter.Part.tree("server", server.serverProcess()), postgres, loadGenerator);
+        List<CpuMeter.Part> jdbcParts = List.of(postgres, loadGenerator);
+        Map<UUID, Long> rowIds = rowIds(server.dataSource());
+        List<Measured> serverRounds = new ArrayList<>();
+        List<Measured> jdbcRounds = new ArrayList<>();
+        try (JdbcConnections jdbcConnections = JdbcConnections.open(server.dataSource(), shares.size())) {
+            for (int round = 1; round <= options.rounds(); round++) {
+                serverRounds.add(closedLoop("full load, round " + round, round == 1 ? options.warmup() : SLICE_WARMUP,
+                        slice, shares, worker -> instance -> instance.sendSnapshot(connections.get(worker)), serverParts));
+                jdbcRounds.add(closedLoop("JDBC only, round " + round, round == 1 ? JDBC_FIRST_WARMUP : SLICE_WARMUP,
+                        slice, shares, worker -> jdbcStep(jdbcConnections.get(worker), rowIds), jdbcParts));
+            }
+        }
+        Measured fullLoad = Measured.sum(serverRounds);
+        Measured jdbc = Measured.sum(jdbcRounds);
+
+        say(String.format("Paced: %d snapshots/s for %d s", options.rate(), options.pacedDuration().toSeconds()));
+        Measured paced = paced(shares, connections);
+
+        print(fullLoad, paced, verifications, jdbc, roundShares(serverRounds, jdbcRounds), postgresSettings);
     }
 
     private List<SimulatedInstance> register(URI server) throws Exception {
