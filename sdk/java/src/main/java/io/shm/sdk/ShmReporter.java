@@ -166,7 +166,7 @@ public final class ShmReporter {
         LOG.log(level, () -> "SHM " + step + ": " + outcome);
     }
 
-    private byte[] registerBody() {
+    byte[] registerBody() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance_id", identity.instanceId().toString());
         body.put("public_key", identity.publicKeyHex());
@@ -177,7 +177,7 @@ public final class ShmReporter {
     }
 
     /** The signed activate: its timestamp makes it unreplayable, its metadata is signed. */
-    private byte[] activateBody() {
+    byte[] activateBody() {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("app_version", config.appVersion);
         metadata.putAll(metadata());
@@ -201,7 +201,7 @@ public final class ShmReporter {
                 : SystemMetrics.detectDeploymentMode(config.env, Files::exists);
     }
 
-    private byte[] snapshotBody() {
+    byte[] snapshotBody() {
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (config.metrics != null) {
             try {

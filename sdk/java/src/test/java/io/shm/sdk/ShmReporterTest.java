@@ -128,6 +128,56 @@ class ShmReporterTest {
         assertEquals("", Transport.reason("{\"reason\":3}"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theActivateIsTheSignedExtensionWithATimestampAndTheMetadata() throws IOException {
+        ShmReporter reporter = ShmReporter.builder("http://127.0.0.1:9", "My App", "2.1.0").dataDirectory(dir)
+                .environment("production").deploymentMode("docker").environmentVariables(Map.<String, String>of()::get).build();
+        reporter.identity();
+
+        byte[] first = reporter.activateBody();
+        byte[] second = reporter.activateBody();
+
+        Map<String, Object> body = Json.readObject(new String(first, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(java.util.List.of("action", "timestamp", "metadata"), java.util.List.copyOf(body.keySet()));
+        assertEquals("activate", body.get("action"));
+        java.time.Instant stamp = java.time.Instant.parse((String) body.get("timestamp"));
+        assertTrue(Duration.between(stamp, java.time.Instant.now()).abs().compareTo(Duration.ofMinutes(1)) < 0);
+        Map<String, Object> metadata = (Map<String, Object>) body.get("metadata");
+        assertEquals("2.1.0", metadata.get("app_version"));
+        assertEquals("docker", metadata.get("deployment_mode"));
+        assertEquals("production", metadata.get("environment"));
+        assertEquals(SystemMetrics.os() + "/" + SystemMetrics.arch(), metadata.get("os_arch"));
+        String later = (String) Json.readObject(new String(second, java.nio.charset.StandardCharsets.UTF_8)).get("timestamp");
+        assertTrue(java.time.Instant.parse(later).isAfter(stamp), "each signed body is later than the last: never replayable");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSnapshotCarriesTheHostsMetricsAndTheSystemOnesUnlessTurnedOff() throws IOException {
+        ShmReporter with = ShmReporter.builder("http://127.0.0.1:9", "app", "1").dataDirectory(dir)
+                .metrics(() -> Map.of("users", 3)).environmentVariables(Map.<String, String>of()::get).build();
+        with.identity();
+        Map<String, Object> body = Json.readObject(new String(with.snapshotBody(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(with.identity().instanceId().toString(), body.get("instance_id"));
+        Map<String, Object> metrics = (Map<String, Object>) body.get("metrics");
+        assertEquals(3L, metrics.get("users"));
+        assertTrue(metrics.containsKey("sys_java_version") && metrics.containsKey("app_uptime_h"));
+
+        ShmReporter off = ShmReporter.builder("http://127.0.0.1:9", "app", "1").dataDirectory(dir)
+                .metrics(() -> { throw new IllegalStateException("the host's supplier fails"); })
+                .environmentVariables(Map.of("SHM_COLLECT_SYSTEM_METRICS", "false")::get).build();
+        off.identity();
+        Map<String, Object> bare = Json.readObject(new String(off.snapshotBody(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(Map.of(), bare.get("metrics"), "no system metrics, and a failing supplier is survived");
+
+        ShmReporter chosen = ShmReporter.builder("http://127.0.0.1:9", "app", "1").dataDirectory(dir).systemMetrics(true)
+                .environmentVariables(Map.of("SHM_COLLECT_SYSTEM_METRICS", "0")::get).build();
+        chosen.identity();
+        assertTrue(((Map<String, Object>) Json.readObject(new String(chosen.snapshotBody(),
+                java.nio.charset.StandardCharsets.UTF_8)).get("metrics")).containsKey("sys_os"), "the builder's choice wins");
+    }
+
     private ShmReporter.Builder builder(Map<String, String> env) {
         return ShmReporter.builder("http://127.0.0.1:9", "My App", "1.0").dataDirectory(dir).environmentVariables(env::get);
     }
