@@ -88,7 +88,8 @@ public final class Main {
         for (ShmReporter.Step step : steps) {
             Outcome outcome = step.outcome();
             String line = step.name() + ": " + outcome + (outcome.body().isBlank() ? "" : " " + outcome.body().strip());
-            (outcome.kind() == Outcome.Kind.UNREACHABLE ? err : out).println(line);
+            boolean noAnswer = outcome.kind() == Outcome.Kind.UNREACHABLE || outcome.kind() == Outcome.Kind.FAILED;
+            (noAnswer ? err : out).println(line);
         }
         Outcome last = steps.get(steps.size() - 1).outcome();
         if (last.accepted()) {

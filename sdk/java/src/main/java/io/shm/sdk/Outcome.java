@@ -2,11 +2,12 @@ package io.shm.sdk;
 
 /**
  * What became of a report: accepted, refused by the server (with its status and the {@code reason}
- * of its problem answer, when it gave one), the server unreachable, or reporting disabled.
+ * of its problem answer, when it gave one), the server unreachable, a failure on this side, or
+ * reporting disabled.
  *
  * @param kind   what happened
  * @param status the HTTP status of the last answer, or 0 when there was none
- * @param reason the server's {@code reason} (refused), the error (unreachable) or why reporting is off
+ * @param reason the server's {@code reason} (refused), the error (unreachable, failed) or why reporting is off
  * @param body   the last answer's body as received, or empty
  */
 public record Outcome(Kind kind, int status, String reason, String body) {
@@ -18,6 +19,8 @@ public record Outcome(Kind kind, int status, String reason, String body) {
         REFUSED,
         /** No answer: connection refused, time-out, name not resolved. */
         UNREACHABLE,
+        /** Nothing was sent because of this side: the identity file cannot be read or written, say. */
+        FAILED,
         /** Nothing was sent: {@code DO_NOT_TRACK}, an invalid configuration, or a closed reporter. */
         DISABLED
     }
@@ -45,6 +48,7 @@ public record Outcome(Kind kind, int status, String reason, String body) {
             case ACCEPTED -> "accepted (" + status + ")";
             case REFUSED -> "refused (" + status + (reason.isEmpty() ? "" : ", " + reason) + ")";
             case UNREACHABLE -> "server unreachable (" + reason + ")";
+            case FAILED -> "failed (" + reason + ")";
             case DISABLED -> "disabled (" + reason + ")";
         };
     }

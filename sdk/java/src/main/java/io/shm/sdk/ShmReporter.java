@@ -154,7 +154,7 @@ public final class ShmReporter {
         } catch (IOException | RuntimeException e) {
             // An identity that cannot be kept, a metrics supplier that fails badly: log, never throw.
             LOG.log(System.Logger.Level.WARNING, "SHM report failed", e);
-            steps.add(new Step("snapshot", new Outcome(Outcome.Kind.REFUSED, 0, "client error: " + e, "")));
+            steps.add(new Step("snapshot", new Outcome(Outcome.Kind.FAILED, 0, e.toString(), "")));
         } finally {
             lock.unlock();
         }

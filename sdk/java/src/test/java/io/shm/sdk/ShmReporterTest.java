@@ -65,6 +65,18 @@ class ShmReporterTest {
     }
 
     @Test
+    void anIdentityThatCannotBeKeptFailsTheReportWithoutThrowing() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        ShmReporter reporter = ShmReporter.builder("http://127.0.0.1:9", "app", "1").dataDirectory(notADirectory)
+                .environmentVariables(Map.<String, String>of()::get).build();
+
+        Outcome outcome = reporter.reportNow();
+
+        assertEquals(Outcome.Kind.FAILED, outcome.kind(), outcome.toString());
+        assertTrue(outcome.reason().contains("IOException") || outcome.reason().contains("FileSystemException"), outcome.reason());
+    }
+
+    @Test
     void startReturnsAtOnceAndCloseStopsTheDaemonThread() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
