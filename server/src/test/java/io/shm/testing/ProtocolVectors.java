@@ -18,9 +18,10 @@ import jakarta.json.JsonValue;
  * The shared protocol vectors ({@code shared/protocol/vectors.json}), made by an independent
  * Ed25519 implementation, read at run time so that tests follow the file when it changes.
  * <p>
- * Found through the system property {@code shm.vectors} when set, otherwise beside the project
- * ({@code ../shared/protocol/vectors.json} from the Maven base directory), otherwise in the copy this
- * repository keeps for a clone that stands alone ({@code src/test/resources/protocol/vectors.json}).
+ * Found through the system property {@code shm.vectors} when set, otherwise beside the clone
+ * ({@code shared/protocol/vectors.json} in a folder above the Maven module's base directory), otherwise
+ * in the copy this repository keeps for a clone that stands alone
+ * ({@code server/src/test/resources/protocol/vectors.json}).
  */
 public final class ProtocolVectors {
 
@@ -71,9 +72,17 @@ public final class ProtocolVectors {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
-        Path project = Path.of(System.getProperty("user.dir"));
-        Path shared = project.resolve("../shared/protocol/vectors.json").normalize();
-        return Files.isRegularFile(shared) ? shared : project.resolve("src/test/resources/protocol/vectors.json");
+        Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        // A module's folder is one or two levels below the clone (server/, sdk/java/); shared/ is beside the clone.
+        for (Path folder = module.getParent(); folder != null && module.getNameCount() - folder.getNameCount() <= 3;
+             folder = folder.getParent()) {
+            Path shared = folder.resolve("shared/protocol/vectors.json");
+            if (Files.isRegularFile(shared)) {
+                return shared;
+            }
+        }
+        Path clone = Files.isDirectory(module.resolve("server")) ? module : module.getParent();
+        return clone.resolve("server/src/test/resources/protocol/vectors.json");
     }
 
     public List<Rfc8032Vector> rfc8032() {
