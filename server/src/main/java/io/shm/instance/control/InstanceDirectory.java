@@ -2,6 +2,7 @@ package io.shm.instance.control;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.Rollups;
+import io.shm.instance.entity.StatusFilter;
 import io.shm.persistence.control.Rows;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
@@ -47,8 +48,8 @@ public class InstanceDirectory {
             "environment", "i.environment",
             "instance_id", "i.instance_id");
 
-    /** What a page shows. {@code status} is {@code active}, {@code inactive}, {@code pending}, {@code revoked} or null. */
-    public record Filter(String application, String search, String status, String sort, boolean descending) {
+    /** What a page shows; {@code status} null for every status. */
+    public record Filter(String application, String search, StatusFilter status, String sort, boolean descending) {
     }
 
     /**
@@ -296,17 +297,16 @@ public class InstanceDirectory {
         if (filter.status() != null) {
             OffsetDateTime since = window.activeSince().atOffset(ZoneOffset.UTC);
             switch (filter.status()) {
-                case "active" -> {
-                    sql.append(" AND i.status = 'ACTIVE' AND i.last_seen >= ?");
+                case ACTIVE -> {
+                    sql.append(" AND ").append(ActiveWindow.ACTIVE);
                     values.add(since);
                 }
-                case "inactive" -> {
-                    sql.append(" AND i.status = 'ACTIVE' AND i.last_seen < ?");
+                case INACTIVE -> {
+                    sql.append(" AND ").append(ActiveWindow.INACTIVE);
                     values.add(since);
                 }
-                case "pending" -> sql.append(" AND i.status = 'PENDING'");
-                case "revoked" -> sql.append(" AND i.status = 'REVOKED'");
-                default -> throw new IllegalArgumentException("status is active, inactive, pending or revoked");
+                case PENDING -> sql.append(" AND i.status = 'PENDING'");
+                case REVOKED -> sql.append(" AND i.status = 'REVOKED'");
             }
         }
         return new Where(sql.toString(), values);
