@@ -1,0 +1,326 @@
+package io.shm.aggregation.control;
+
+import io.shm.aggregation.entity.Bucket;
+import io.shm.persistence.control.Rows;
+import io.shm.persistence.control.SchemaMigration;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Keeps {@code fleet_rollup} up to date: every minute, each bucket whose inputs changed lately (an
+ * instance's last values in {@code instance_bucket}, written by the snapshot statement) or that was
+ * marked dirty (an instance revoked or deleted) is computed again from one row per instance. The
+ * current hour therefore lags at most a minute, and no read ever aggregates raw snapshots.
+ *
+ * <p>Every run also recomputes {@code fleet_current}, the fleet's statistics over the active instances'
+ * current values, which the stats reads serve from, and {@code metric_key}, every application's keys,
+ * which exports take their columns from.
+ *
+ * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
+ * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
+ * PostgreSQL advisory lock lets one of them do the work.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class Rollups {
+
+    /**
+     * How far before the covered time a run looks for changed buckets: a snapshot committed while the
+     * last run ran, or stamped by a node whose clock is a little behind, is not missed.
+     */
+    public static final Duration LOOKBACK = Duration.ofMinutes(5);
+    /** The very first run on a database (or one whose covered time lies ahead of the clock) looks this far. */
+    static final Duration FIRST_LOOKBACK = Duration.ofDays(8);
+    static final long ADVISORY_LOCK = 0x53484d5f524f4c4cL;
+
+    static final String CHANGED_BUCKETS = """
+            SELECT DISTINCT application_id, width, bucket_start FROM instance_bucket WHERE updated_at >= ?
+            UNION
+            SELECT application_id, width, bucket_start FROM rollup_dirty""";
+
+    /** One bucket of one application and width, from one row per instance (parameters: application id, width, start). */
+    static final String AGGREGATE = aggregate("b.bucket_start = ? AND ");
+
+    /**
+     * {@link #AGGREGATE} for every bucket of one application and width at once (parameters: application
+     * id, width), into a {@code fleet_rollup} without them: for bulk loads (the aggregation benchmark's
+     * generator), where one bucket at a time takes minutes per thousand buckets. One application and
+     * width at a time keeps the aggregation's hash table in memory.
+     */
+    public static final String AGGREGATE_ALL = aggregate("");
+
+    private static String aggregate(String bucketFilter) {
+        return """
+            INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
+                                      instances, value_sum, value_min, value_max)
+            SELECT b.application_id, b.width, kv.key, b.bucket_start, t.value_type,
+                   CASE t.value_type WHEN 'n' THEN '' ELSE kv.value #>> '{}' END AS text_value,
+                   count(*), sum(n.v), min(n.v), max(n.v)
+              FROM instance_bucket b
+              JOIN instance i ON i.id = b.instance_id AND i.status = 'ACTIVE'
+             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object('$version', b.app_version)) kv
+             CROSS JOIN LATERAL (SELECT CASE jsonb_typeof(kv.value)
+                                        WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
+                                        END AS value_type) t
+             CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
+             WHERE b.application_id = ? AND b.width = ? AND\s""" + bucketFilter + """
+             t.value_type IS NOT NULL
+             GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
+    }
+
+    /** Scope of the fleet-wide rows of {@code fleet_current}; application ids start at 1. */
+    public static final long ALL_APPLICATIONS = 0;
+
+    /** Statistics of each numeric key over the active instances' current values, per application and overall. */
+    static final String CURRENT_NUMBERS = """
+            INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances, value_sum, value_min,
+                                       value_max, value_avg, value_p50, value_p90, value_p99)
+            SELECT scope, key, 'n', '', instances, total, lowest, highest, mean, p[1], p[2], p[3]
+              FROM (SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END AS scope,
+                           kv.key, count(*) AS instances, sum(n.v) AS total, min(n.v) AS lowest, max(n.v) AS highest,
+                           avg(n.v) AS mean, percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY n.v) AS p
+                      FROM instance i
+                     CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+                     CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
+                                                     THEN CAST(kv.value AS numeric) END AS v) n
+                     WHERE """ + ActiveWindow.ACTIVE + """
+                       AND n.v IS NOT NULL
+                     GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
+
+    /** How many active instances currently report each value of each string or boolean key. */
+    static final String CURRENT_VALUES = """
+            INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances)
+            SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END, kv.key,
+                   CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
+              FROM instance i
+             CROSS JOIN LATERAL jsonb_each(i.metrics) kv
+             WHERE """ + ActiveWindow.ACTIVE + """
+               AND jsonb_typeof(kv.value) IN ('string', 'boolean')
+             GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
+                                     (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
+
+    /** Every key in the current metrics of every instance, whatever its status: the columns of an export. */
+    static final String CURRENT_KEYS = """
+            INSERT INTO metric_key (application_id, metric_key)
+            SELECT DISTINCT i.application_id, k.key FROM instance i CROSS JOIN LATERAL jsonb_object_keys(i.metrics) k (key)""";
+
+    static final String CURRENT_STATE = """
+            INSERT INTO fleet_current_state (scope, computed_at)
+            SELECT 0, ? UNION ALL SELECT id, ? FROM application""";
+
+    @Resource(lookup = SchemaMigration.DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ActiveWindow window;
+
+    @Inject
+    Logger log;
+
+    private final ReentrantLock running = new ReentrantLock();
+
+    @Schedule(hour = "*", minute = "*", second = "5", persistent = false, info = "fleet rollups")
+    void everyMinute() {
+        try {
+            refresh();
+        } catch (SQLException e) {
+            log.log(Level.WARNING, "Could not update the fleet rollups (SQL state {0}); the next run catches up",
+                    e.getSQLState());
+        }
+    }
+
+    /**
+     * Recomputes every bucket that changed since the time the last run covered (kept in the database,
+     * so a restart or another node carries on from it) and every bucket marked dirty; then records
+     * this run's start as covered.
+     *
+     * @return how many buckets were recomputed; 0 as well when another node holds the work
+     */
+    public int refresh() throws SQLException {
+        return run(null);
+    }
+
+    /**
+     * Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones (the
+     * covered time stays as it is).
+     */
+    public int refreshSince(Instant since) throws SQLException {
+        return run(since);
+    }
+
+    /** Where a regular run starts looking, given the covered time in the database (if any) and its own start. */
+    static Instant lookFrom(Optional<Instant> coveredUntil, Instant started) {
+        return coveredUntil.filter(covered -> !covered.isAfter(started))
+                .map(covered -> covered.minus(LOOKBACK))
+                .orElse(started.minus(FIRST_LOOKBACK));
+    }
+
+    private int run(Instant requestedSince) throws SQLException {
+        running.lock();
+        try (Connection connection = dataSource.getConnection()) {
+            Instant started = clock.instant();
+            connection.setAutoCommit(false);
+            try {
+                if (!tryLock(connection)) {
+                    connection.rollback();
+                    return 0;
+                }
+                Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
+                List<BucketRef> buckets = changedBuckets(connection, since);
+                for (BucketRef bucket : buckets) {
+                    recompute(connection, bucket);
+                }
+                Instant now = window.now();
+                recomputeCurrent(connection, now, window.activeSince());
+                recomputeKeys(connection, now);
+                if (requestedSince == null) {
+                    cover(connection, started);
+                }
+                connection.commit();
+                return buckets.size();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private static Optional<Instant> coveredUntil(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT covered_until FROM rollup_coverage WHERE id = 1")) {
+            return row.next() ? Optional.of(Rows.instant(row, 1)) : Optional.empty();
+        }
+    }
+
+    private static void cover(Connection connection, Instant started) throws SQLException {
+        stamp(connection, "rollup_coverage", "covered_until", started);
+    }
+
+    /** Sets the time in a one-row state table ({@code id = 1}). */
+    private static void stamp(Connection connection, String table, String column, Instant time) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table + " (id, " + column
+                + ") VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET " + column + " = excluded." + column)) {
+            statement.setObject(1, time.atOffset(ZoneOffset.UTC));
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks every bucket an instance contributed to, so that the next run recomputes them without it
+     * (called before the instance is revoked or deleted, in the caller's transaction).
+     */
+    public static void markInstanceBuckets(Connection connection, long instanceRowId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO rollup_dirty (application_id, width, bucket_start)
+                SELECT application_id, width, bucket_start FROM instance_bucket WHERE instance_id = ?
+                ON CONFLICT DO NOTHING""")) {
+            statement.setLong(1, instanceRowId);
+            statement.executeUpdate();
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")")) {
+            result.next();
+            return result.getBoolean(1);
+        }
+    }
+
+    private static List<BucketRef> changedBuckets(Connection connection, Instant since) throws SQLException {
+        List<BucketRef> buckets = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(CHANGED_BUCKETS)) {
+            statement.setObject(1, since.atOffset(ZoneOffset.UTC));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    buckets.add(new BucketRef(rows.getLong(1), Bucket.ofCode(rows.getString(2)),
+                            Rows.instant(rows, 3).atOffset(ZoneOffset.UTC)));
+                }
+            }
+        }
+        return buckets;
+    }
+
+    /**
+     * Replaces {@code metric_key} whole, so that the keys of instances deleted or emptied since the
+     * last run go (one pass over every instance's keys), and records when.
+     */
+    private static void recomputeKeys(Connection connection, Instant now) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM metric_key");
+            statement.executeUpdate(CURRENT_KEYS);
+        }
+        stamp(connection, "metric_key_state", "computed_at", now);
+    }
+
+    /**
+     * Replaces {@code fleet_current} whole: the active window moves on even when no data arrives, so
+     * every run recomputes it (one pass over the active instances' current metrics).
+     */
+    private static void recomputeCurrent(Connection connection, Instant now, Instant activeSince) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM fleet_current");
+            statement.executeUpdate("DELETE FROM fleet_current_state");
+        }
+        OffsetDateTime since = activeSince.atOffset(ZoneOffset.UTC);
+        for (String sql : List.of(CURRENT_NUMBERS, CURRENT_VALUES)) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setObject(1, since);
+                statement.executeUpdate();
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(CURRENT_STATE)) {
+            statement.setObject(1, now.atOffset(ZoneOffset.UTC));
+            statement.setObject(2, now.atOffset(ZoneOffset.UTC));
+            statement.executeUpdate();
+        }
+    }
+
+    private static void recompute(Connection connection, BucketRef bucket) throws SQLException {
+        for (String sql : List.of(
+                "DELETE FROM fleet_rollup WHERE application_id = ? AND width = ? AND bucket_start = ?",
+                AGGREGATE,
+                "DELETE FROM rollup_dirty WHERE application_id = ? AND width = ? AND bucket_start = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, bucket.applicationId());
+                statement.setString(2, bucket.width().code());
+                statement.setObject(3, bucket.start());
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    record BucketRef(long applicationId, Bucket width, OffsetDateTime start) {
+    }
+}
