@@ -8,8 +8,8 @@ import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.entity.ValueCount;
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,7 +49,7 @@ public class FleetQueries {
 
     static final String ACTIVE = " " + ActiveWindow.ACTIVE + " ";
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

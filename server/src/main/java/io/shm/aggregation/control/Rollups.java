@@ -1,8 +1,8 @@
 package io.shm.aggregation.control;
 
 import io.shm.aggregation.entity.Bucket;
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -132,7 +132,7 @@ public class Rollups {
             INSERT INTO fleet_current_state (scope, computed_at)
             SELECT 0, ? UNION ALL SELECT id, ? FROM application""";
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
