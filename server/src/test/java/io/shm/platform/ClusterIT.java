@@ -202,11 +202,14 @@ class ClusterIT {
             this.jmxPort = jmxPort;
         }
 
-        /** An attribute of {@code io.shm:type=Caches}, over the node's remote JMX connector. */
+        /**
+         * An attribute of {@code io.shm:type=Caches}, over the node's remote JMX connector, with the
+         * credentials the node generated and printed in its log.
+         */
         long keyCache(String attribute) throws Exception {
             JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + jmxPort
                     + "/jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+            try (JMXConnector connector = JMXConnectorFactory.connect(url, io.shm.testing.JmxTestSession.generatedCredentials(logFile))) {
                 return ((Number) connector.getMBeanServerConnection()
                         .getAttribute(new ObjectName("io.shm:type=Caches"), attribute)).longValue();
             }
