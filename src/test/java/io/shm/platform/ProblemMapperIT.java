@@ -18,14 +18,37 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import io.shm.testing.Deployments;
+import jakarta.inject.Inject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-class ProblemMapperTest {
+/**
+ * The mapper inside the deployed server (it builds JAX-RS responses, which need the container's JAX-RS
+ * implementation), fed with exceptions as JPA, the pool and the driver throw them, and with a defect
+ * that no request from outside can provoke on purpose.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ProblemMapperIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.shmWar();
+    }
+
+    @Inject
+    ProblemMapper mapper;
+
+    @Inject
+    IngestStats stats;
 
     private final List<LogRecord> logged = new ArrayList<>();
-    private final List<Object> counted = new ArrayList<>();
-    private final Logger log = Logger.getLogger(ProblemMapperTest.class.getName() + ".mapper");
+    private final Logger log = Logger.getLogger(ProblemMapper.class.getName());
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -40,24 +63,10 @@ class ProblemMapperTest {
         public void close() {
         }
     };
-    private final ProblemMapper mapper = new ProblemMapper();
 
-    ProblemMapperTest() {
-        log.setUseParentHandlers(false);
-        log.setLevel(Level.ALL);
+    @BeforeEach
+    void capture() {
         log.addHandler(capture);
-        mapper.log = log;
-        mapper.stats = new IngestStats() {
-            @Override
-            public void refused(Refusal refusal) {
-                counted.add(refusal);
-            }
-
-            @Override
-            public void failed(Throwable failure) {
-                counted.add(failure);
-            }
-        };
     }
 
     @AfterEach
@@ -68,6 +77,7 @@ class ProblemMapperTest {
     @Test
     void aDefectIsA500WithACorrelationIdThatTheLogLineCarriesWithTheStackTrace() {
         IllegalStateException defect = new IllegalStateException("no bucket for width 'x' at /internal/path");
+        long failures = stats.failureCount();
 
         Response answer = mapper.toResponse(defect);
 
@@ -77,11 +87,11 @@ class ProblemMapperTest {
         String correlationId = body.getString("correlation_id");
         assertFalse(answer.getEntity().toString().contains("no bucket"), "no message, no stack trace in the answer");
         assertFalse(answer.getEntity().toString().contains("IllegalStateException"));
-        assertEquals(1, logged.size(), "logged once");
-        assertEquals(Level.SEVERE, logged.get(0).getLevel());
-        assertTrue(logged.get(0).getMessage().contains(correlationId), logged.get(0).getMessage());
-        assertSame(defect, logged.get(0).getThrown(), "the stack trace is in the log");
-        assertEquals(List.of(defect), counted);
+        List<LogRecord> severe = logged.stream().filter(record -> record.getLevel() == Level.SEVERE).toList();
+        assertEquals(1, severe.size(), "logged once");
+        assertTrue(severe.get(0).getMessage().contains(correlationId), severe.get(0).getMessage());
+        assertSame(defect, severe.get(0).getThrown(), "the stack trace is in the log");
+        assertEquals(failures + 1, stats.failureCount(), "counted as a failure");
     }
 
     @Test
@@ -100,11 +110,20 @@ class ProblemMapperTest {
         assertEquals(503, answer.getStatus());
         assertEquals("database_unavailable", body(answer).getString("reason"));
         assertEquals(ProblemMapper.RETRY_AFTER_SECONDS, answer.getHeaderString("Retry-After"));
-        assertEquals(List.of(Refusal.DATABASE_UNAVAILABLE), counted);
+    }
+
+    @Test
+    void aPoolThatGivesNoConnectionIsA503() {
+        Response answer = mapper.toResponse(new IllegalStateException(new SQLException("Error in allocating a connection",
+                null, new jakarta.resource.spi.ResourceAllocationException("In-use connections equal max-pool-size"))));
+
+        assertEquals(503, answer.getStatus());
+        assertEquals("database_unavailable", body(answer).getString("reason"));
     }
 
     @Test
     void aValueTheDatabaseRefusesIsA400WithoutRetryAfterNorTheDriversMessage() {
+        long refused = stats.refusedCounts().get(Refusal.UNSTORABLE_VALUE);
         Response answer = mapper.toResponse(new SQLException("ERROR: date/time field value out of range: \"secret\"", "22008"));
 
         assertEquals(400, answer.getStatus());
@@ -113,7 +132,7 @@ class ProblemMapperTest {
         assertEquals("SQL state 22008", body.getString("detail"));
         assertNull(answer.getHeaderString("Retry-After"));
         assertFalse(answer.getEntity().toString().contains("secret"));
-        assertEquals(List.of(Refusal.UNSTORABLE_VALUE), counted);
+        assertEquals(refused + 1, stats.refusedCounts().get(Refusal.UNSTORABLE_VALUE).longValue(), "counted by its reason");
     }
 
     @Test
