@@ -63,7 +63,6 @@ class PartitionFallbackIT {
             JsonObject run = (JsonObject) AdminClient.ok(admin.post("/api/v1/admin/maintenance/partitions", null));
 
             assertTrue(run.getJsonNumber("rows_moved").longValue() >= 1, run.toString());
-            assertTrue(run.getInt("partitions_created") >= 1, run.toString());
             assertEquals(0, count("SELECT count(*) FROM snapshot_default"), "the default partition is drained");
             assertEquals(1, count("SELECT count(*) FROM " + today + " s JOIN instance i ON i.id = s.instance_id"
                     + " WHERE i.instance_id = CAST(? AS uuid)", instance), "the snapshot is in today's new partition");
