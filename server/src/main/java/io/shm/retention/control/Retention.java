@@ -1,7 +1,7 @@
 package io.shm.retention.control;
 
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.JobLease;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -60,7 +60,7 @@ public class Retention {
 
     static final int MIN_DAYS = 1;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     javax.sql.DataSource dataSource;
 
     @Inject
