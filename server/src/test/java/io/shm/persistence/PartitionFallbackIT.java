@@ -83,7 +83,7 @@ class PartitionFallbackIT {
             HttpResponse<String> down = Http.get(base, "health/ready");
 
             assertEquals(503, down.statusCode(), down.body());
-            assertTrue(down.body().replace(" ", "").contains("\"tomorrowsPartition\":false"), down.body());
+            assertEquals("false", tomorrowsPartition(down.body()), down.body());
 
             JsonObject run = (JsonObject) AdminClient.ok(AdminClient.withTestToken(base)
                     .post("/api/v1/admin/maintenance/partitions", null));
@@ -91,10 +91,16 @@ class PartitionFallbackIT {
 
             HttpResponse<String> up = Http.get(base, "health/ready");
             assertEquals(200, up.statusCode(), up.body());
-            assertTrue(up.body().replace(" ", "").contains("\"tomorrowsPartition\":true"), up.body());
+            assertEquals("true", tomorrowsPartition(up.body()), up.body());
         } finally {
             putBack(tomorrow);
         }
+    }
+
+    /** The readiness check's datum, as MicroProfile Health writes it (a string or a boolean). */
+    private static String tomorrowsPartition(String health) {
+        JsonObject database = ((JsonObject) AdminClient.parse(health)).getJsonArray("checks").getJsonObject(0);
+        return database.getJsonObject("data").get("tomorrowsPartition").toString().replace("\"", "");
     }
 
     private static int latestUsersCount(AdminClient admin, String instance) {

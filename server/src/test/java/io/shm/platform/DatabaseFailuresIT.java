@@ -9,8 +9,8 @@ import io.shm.ingest.IngestClients;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Deployments;
 import io.shm.testing.TestDatabase;
-import jakarta.json.JsonObject;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Against the real server and PostgreSQL: only an outage is answered 503 with Retry-After (the SDKs
- * retry for as long as it lasts); a value PostgreSQL refuses is the request's fault, answered 4xx,
- * and never retried forever.
+ * retry for as long as it lasts); a value PostgreSQL refuses is the request's fault, answered 400,
+ * and not retried forever.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -60,18 +60,17 @@ class DatabaseFailuresIT {
     }
 
     /**
-     * 5001 BC is a valid ISO-8601 instant, but PostgreSQL's timestamptz stops at 4714 BC: the statement
-     * fails with SQL state 22008. Retrying cannot help, so the answer is a 400, not a 503.
+     * A search text with a NUL character passes the admin API's checks, but PostgreSQL text cannot hold
+     * U+0000, so the driver refuses the parameter (SQL state class 22). Asking again cannot help: a 400.
      */
     @Test
-    void aTimestampPostgreSqlCannotStoreIsRefusedWithoutRetryAndStoresNothing() throws Exception {
-        ShmClient client = IngestClients.activeClient(base, "Database Failures App", "1.0.0");
+    void aParameterPostgreSqlCannotTakeIsA400WithoutRetryAfter() {
+        HttpResponse<String> refused = AdminClient.withTestToken(base).get("/api/v1/admin/instances?q=a%00b");
 
-        ShmResponse refused = client.snapshot(Instant.parse("-5000-01-01T00:00:00Z"), IngestClients.metrics("users_count", 1));
-
-        assertEquals(400, refused.status(), refused.body());
-        assertTrue(refused.header("Retry-After").isEmpty(), "nothing to retry");
-        JsonObject detail = AdminClient.withTestToken(base).object("/api/v1/admin/instances/" + client.identity().instanceId());
-        assertTrue(detail.getJsonObject("metrics").isEmpty(), "nothing stored: " + detail);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"unstorable_value\""), refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isEmpty(), "nothing to retry");
+        assertEquals(200, AdminClient.withTestToken(base).get("/api/v1/admin/instances?q=ab").statusCode(),
+                "the same search without the NUL character is answered");
     }
 }
