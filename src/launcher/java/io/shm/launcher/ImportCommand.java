@@ -159,7 +159,11 @@ final class ImportCommand {
         long done = current.done().get();
         double seconds = (System.nanoTime() - current.startedNanos()) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
-        if (current.total() <= 0 || done == 0) {
+        if (done == 0) {
+            say(String.format("%s (%.0f s so far)", current.name(), seconds));
+            return;
+        }
+        if (current.total() <= 0) {
             say(String.format("%s: %,d so far (%.0f s)", current.name(), done, seconds));
             return;
         }
