@@ -99,7 +99,7 @@ public final class ImportBenchmark {
                                           'requests_per_day', (x * 7 + h) % 10000, 'errors', h % 5, 'plan', 'free',
                                           'sso_enabled', x % 2 = 0, 'sys_cpu_cores', 4, 'sys_mem_mb', 8192,
                                           'sys_os', 'linux', 'queue_depth', (h * x) % 17, 'Active Users', x % 100)
-                  FROM (SELECT instance_id, abs(hashtext(instance_id::text)) AS x FROM instances) i
+                  FROM (SELECT instance_id, abs(hashtext(instance_id::text)::bigint) AS x FROM instances) i
                  CROSS JOIN generate_series(1, ?) h""")) {
             statement.setInt(1, hours);
             statement.executeUpdate();
