@@ -187,17 +187,18 @@ final class OriginalDatabase implements AutoCloseable {
 
     /**
      * The snapshots from the cutoff to the latest time allowed, as COPY text rows
-     * {@code instance_id, snapshot_at, data}, ordered by instance and time: those this server could
+     * {@code id, instance_id, snapshot_at, data}, in no particular order (sorting them here would cost
+     * the source a sort of all of them before the first row): those this server could
      * store (a JSON object whose keys and string values fit its rollups: keys of at most 128
      * characters, string values of at most 1,024).
      */
     CopyOut copySnapshots(Instant cutoff, Instant latestAllowed) throws SQLException {
-        String sql = "COPY (SELECT instance_id, snapshot_at, data FROM snapshots"
+        String sql = "COPY (SELECT id, instance_id, snapshot_at, data FROM snapshots"
                 + " WHERE snapshot_at >= '" + cutoff + "' AND snapshot_at <= '" + latestAllowed + "'"
                 + " AND jsonb_typeof(data) = 'object'"
                 + " AND NOT EXISTS (SELECT 1 FROM jsonb_each(data) kv WHERE length(kv.key) > " + OriginalValues.MAX_KEY_LENGTH
                 + " OR (jsonb_typeof(kv.value) = 'string' AND length(kv.value #>> '{}') > " + OriginalValues.MAX_STRING_LENGTH + "))"
-                + " ORDER BY instance_id, snapshot_at, id) TO STDOUT";
+                + ") TO STDOUT";
         return connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
     }
 

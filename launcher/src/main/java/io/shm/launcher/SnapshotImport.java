@@ -50,13 +50,13 @@ final class SnapshotImport {
         void phase(String name, long total, AtomicLong done);
     }
 
-    /** Snapshots per transaction step: small enough for a progress line every few seconds. */
+    /** Snapshots per step (whole instances): small enough for a progress line every few seconds. */
     static final int BATCH = 50_000;
 
     private static final String SELECTED = """
               FROM import_snapshot s
               JOIN import_instance ii ON ii.instance_id = s.instance_id
-             WHERE s.n BETWEEN ? AND ?
+             WHERE ii.batch = ?
                AND ii.state IN ('new', 'present')
                AND (ii.accepted_after IS NULL OR s.snapshot_at > ii.accepted_after)""";
 
@@ -65,44 +65,46 @@ final class SnapshotImport {
             SELECT ii.row_id, s.snapshot_at, s.snapshot_at, s.data""" + SELECTED;
 
     /**
-     * The instances' last values per hour, day and week, merged in time order onto what the bucket
-     * already holds, as the snapshot statement of the ingest path does; and the buckets marked for the
-     * rollup job.
+     * In one statement: each instance's last values per hour (its snapshots merged in time order),
+     * per day and per week (its hours merged in order), merged onto what a bucket already holds, as
+     * the snapshot statement of the ingest path does; the buckets marked for the rollup job; and each
+     * instance's current metrics (merged in time order), last seen and last accepted snapshot.
      */
-    static final String STORE_BUCKETS = """
-            WITH written AS (
+    static final String STORE_BUCKETS_AND_CURRENT = """
+            WITH hours AS MATERIALIZED (
+                SELECT ii.row_id, date_trunc('hour', s.snapshot_at, 'UTC') AS bucket_start,
+                       pg_temp.shm_merge(s.data ORDER BY s.snapshot_at, s.source_id) AS metrics, max(s.snapshot_at) AS latest
+            """ + SELECTED + """
+
+                 GROUP BY ii.row_id, date_trunc('hour', s.snapshot_at, 'UTC')),
+            buckets AS (
+                SELECT row_id, 'h' AS width, bucket_start, metrics, latest FROM hours
+                UNION ALL
+                SELECT h.row_id, w.width, date_trunc(w.unit, h.bucket_start, 'UTC'),
+                       pg_temp.shm_merge(h.metrics ORDER BY h.bucket_start), max(h.latest)
+                  FROM hours h CROSS JOIN (VALUES ('d', 'day'), ('w', 'week')) AS w (width, unit)
+                 GROUP BY h.row_id, w.width, date_trunc(w.unit, h.bucket_start, 'UTC')),
+            written AS (
                 INSERT INTO instance_bucket (instance_id, width, bucket_start, application_id, app_version, metrics, updated_at)
-                SELECT ii.row_id, w.width, date_trunc(w.unit, s.snapshot_at, 'UTC'), i.application_id, i.app_version,
-                       pg_temp.shm_merge(s.data ORDER BY s.n), max(s.snapshot_at)
-                  FROM import_snapshot s
-                  JOIN import_instance ii ON ii.instance_id = s.instance_id
-                  JOIN instance i ON i.id = ii.row_id
-                 CROSS JOIN (VALUES ('h', 'hour'), ('d', 'day'), ('w', 'week')) AS w (width, unit)
-                 WHERE s.n BETWEEN ? AND ?
-                   AND ii.state IN ('new', 'present')
-                   AND (ii.accepted_after IS NULL OR s.snapshot_at > ii.accepted_after)
-                 GROUP BY ii.row_id, w.width, date_trunc(w.unit, s.snapshot_at, 'UTC'), i.application_id, i.app_version
+                SELECT b.row_id, b.width, b.bucket_start, i.application_id, i.app_version, b.metrics, b.latest
+                  FROM buckets b JOIN instance i ON i.id = b.row_id
                 ON CONFLICT (instance_id, width, bucket_start) DO UPDATE
                    SET metrics = instance_bucket.metrics || excluded.metrics,
                        app_version = excluded.app_version,
                        updated_at = GREATEST(instance_bucket.updated_at, excluded.updated_at)
-                RETURNING application_id, width, bucket_start)
+                RETURNING application_id, width, bucket_start),
+            current AS (
+                UPDATE instance i
+                   SET metrics = i.metrics || c.merged,
+                       metrics_updated_at = GREATEST(i.metrics_updated_at, c.latest),
+                       last_seen = GREATEST(i.last_seen, c.latest),
+                       last_snapshot_at = GREATEST(i.last_snapshot_at, c.latest)
+                  FROM (SELECT row_id, pg_temp.shm_merge(metrics ORDER BY bucket_start) AS merged, max(latest) AS latest
+                          FROM hours GROUP BY row_id) c
+                 WHERE i.id = c.row_id)
             INSERT INTO rollup_dirty (application_id, width, bucket_start)
             SELECT DISTINCT application_id, width, bucket_start FROM written
             ON CONFLICT DO NOTHING""";
-
-    /** Current metrics (merged in time order), last seen and last accepted snapshot of each instance. */
-    static final String STORE_CURRENT = """
-            UPDATE instance i
-               SET metrics = i.metrics || c.merged,
-                   metrics_updated_at = GREATEST(i.metrics_updated_at, c.latest),
-                   last_seen = GREATEST(i.last_seen, c.latest),
-                   last_snapshot_at = GREATEST(i.last_snapshot_at, c.latest)
-              FROM (SELECT ii.row_id, pg_temp.shm_merge(s.data ORDER BY s.n) AS merged, max(s.snapshot_at) AS latest
-            """ + SELECTED + """
-
-                     GROUP BY ii.row_id) c
-             WHERE i.id = c.row_id""";
 
     private final Connection target;
     private final Progress progress;
@@ -122,6 +124,13 @@ final class SnapshotImport {
         target.setAutoCommit(false);
         try {
             progress.phase("reading applications and instances", 0, new AtomicLong());
+            try (Statement statement = target.createStatement()) {
+                // The work tables are temporary: kept in this session's memory rather than spilled to files.
+                statement.execute("SET LOCAL temp_buffers = '512MB'");
+                statement.execute("SET LOCAL work_mem = '64MB'");
+                statement.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            }
+            skipForeignKeyChecksIfAllowed();
             createWorkTables();
             Staged staged = stage(source.applications(), source.instances(), source.latestBefore(cutoff));
             int applicationsAdded = update("""
@@ -151,6 +160,23 @@ final class SnapshotImport {
         }
     }
 
+    /**
+     * Every row written references an instance row joined in the same statement, so the per-row
+     * foreign-key triggers (more than half the time of storing a snapshot) prove nothing here; a
+     * superuser (as for the embedded database) may turn them off for this transaction. Others keep them.
+     */
+    private void skipForeignKeyChecksIfAllowed() throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("SAVEPOINT replication_role");
+            try {
+                statement.execute("SET LOCAL session_replication_role = replica");
+                statement.execute("RELEASE SAVEPOINT replication_role");
+            } catch (SQLException notSuperuser) {
+                statement.execute("ROLLBACK TO SAVEPOINT replication_role");
+            }
+        }
+    }
+
     private void createWorkTables() throws SQLException {
         try (Statement statement = target.createStatement()) {
             statement.execute("""
@@ -164,10 +190,11 @@ final class SnapshotImport {
                         app_version text NOT NULL, deployment_mode text, environment text, os_arch text,
                         status text NOT NULL, first_seen timestamptz NOT NULL, last_seen timestamptz NOT NULL,
                         base_at timestamptz, base_metrics jsonb,
-                        application_id bigint, row_id bigint, state text, accepted_after timestamptz) ON COMMIT DROP""");
+                        application_id bigint, row_id bigint, state text, accepted_after timestamptz,
+                        batch integer, batch_end bigint) ON COMMIT DROP""");
             statement.execute("""
                     CREATE TEMPORARY TABLE import_snapshot (
-                        n bigint GENERATED ALWAYS AS IDENTITY, instance_id uuid NOT NULL,
+                        source_id bigint NOT NULL, instance_id uuid NOT NULL,
                         snapshot_at timestamptz NOT NULL, data jsonb NOT NULL) ON COMMIT DROP""");
             // Merges jsonb objects in order, as metrics || metrics does snapshot by snapshot on the ingest path.
             statement.execute("""
@@ -307,7 +334,7 @@ final class SnapshotImport {
         progress.phase("copying snapshots", expected, done);
         CopyOut out = source.copySnapshots(cutoff, latestAllowed);
         CopyIn in = target.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY import_snapshot (instance_id, snapshot_at, data) FROM STDIN");
+                .copyIn("COPY import_snapshot (source_id, instance_id, snapshot_at, data) FROM STDIN");
         try {
             byte[] row;
             while ((row = out.readFromCopy()) != null) {
@@ -323,17 +350,27 @@ final class SnapshotImport {
                 out.cancelCopy();
             }
         }
+        progress.phase("indexing the copied snapshots", 0, new AtomicLong());
         try (Statement statement = target.createStatement()) {
-            statement.execute("CREATE INDEX ON import_snapshot (n)");
+            statement.execute("CREATE INDEX ON import_snapshot (instance_id)");
             statement.execute("ANALYZE import_snapshot");
+            // Whole instances per batch, about BATCH snapshots each: an instance's snapshots are then
+            // merged in one statement, in their order, whatever order the source sent them in.
+            statement.execute("""
+                    UPDATE import_instance ii SET batch = c.batch, batch_end = c.batch_end
+                      FROM (SELECT instance_id, (sum(snapshots) OVER w - snapshots) / %d AS batch,
+                                   sum(snapshots) OVER w AS batch_end
+                              FROM (SELECT instance_id, count(*) AS snapshots FROM import_snapshot GROUP BY instance_id) n
+                            WINDOW w AS (ORDER BY instance_id)) c
+                     WHERE c.instance_id = ii.instance_id""".formatted(BATCH));
+            statement.execute("CREATE INDEX ON import_instance (batch)");
             statement.execute("ANALYZE import_instance");
         }
         return done.get();
     }
 
     /**
-     * Stores the work table batch by batch. It is ordered by instance and time, so an instance spans
-     * at most a few consecutive batches, each merged onto what the previous one left.
+     * Stores the work table batch by batch, each batch a set of whole instances.
      *
      * @return snapshots stored, already present, of skipped instances; buckets marked for the rollups
      */
@@ -342,12 +379,15 @@ final class SnapshotImport {
         progress.phase("storing snapshots", copied, done);
         long stored = 0;
         long marked = 0;
-        for (long first = 1; first <= copied; first += BATCH) {
-            long last = Math.min(copied, first + BATCH - 1);
-            stored += update(STORE_SNAPSHOTS, first, last);
-            marked += update(STORE_BUCKETS, first, last);
-            update(STORE_CURRENT, first, last);
-            done.set(last);
+        try (Statement statement = target.createStatement();
+             ResultSet batches = statement.executeQuery(
+                     "SELECT batch, max(batch_end) FROM import_instance WHERE batch IS NOT NULL GROUP BY batch ORDER BY batch")) {
+            while (batches.next()) {
+                int batch = batches.getInt(1);
+                stored += update(STORE_SNAPSHOTS, batch);
+                marked += update(STORE_BUCKETS_AND_CURRENT, batch);
+                done.set(batches.getLong(2));
+            }
         }
         long ofSkipped;
         try (Statement statement = target.createStatement();

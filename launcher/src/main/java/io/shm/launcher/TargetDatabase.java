@@ -30,11 +30,18 @@ final class TargetDatabase implements AutoCloseable {
     private final Connection connection;
     private final EmbeddedPostgres startedHere;
     private final String description;
+    private final Thread stopOnInterrupt;
 
     private TargetDatabase(Connection connection, EmbeddedPostgres startedHere, String description) {
         this.connection = connection;
         this.startedHere = startedHere;
         this.description = description;
+        // Ctrl-C during the import: the transaction dies with the connection, and the PostgreSQL started
+        // for the import must not be left running on the data folder the server needs.
+        this.stopOnInterrupt = startedHere == null ? null : new Thread(this::stopPostgres, "shm-import-stop");
+        if (stopOnInterrupt != null) {
+            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+        }
     }
 
     static TargetDatabase open(Settings settings, Map<String, String> env) throws IOException, SQLException {
@@ -108,8 +115,21 @@ final class TargetDatabase implements AutoCloseable {
         } catch (SQLException ignored) {
             // closing anyway
         }
-        if (startedHere != null) {
+        if (stopOnInterrupt != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook stops PostgreSQL
+            }
             startedHere.close();
+        }
+    }
+
+    private void stopPostgres() {
+        try {
+            startedHere.close();
+        } catch (IOException e) {
+            ImportCommand.fail("the embedded PostgreSQL did not stop cleanly: " + e.getMessage());
         }
     }
 }

@@ -9,13 +9,12 @@ import io.shm.client.ShmClient;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
 import io.shm.testing.LocalMachine;
+import io.shm.testing.ServerProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -108,8 +107,10 @@ class ImportIT {
         assertTrue(first.out().contains("1 older than 90 days"), first.out());
         assertTrue(first.out().contains("9 snapshots: 8 to import"), first.out());
 
-        try (Server server = Server.start(dataDir, databasePort)) {
-            AdminClient admin = new AdminClient(server.base(), ADMIN_TOKEN);
+        int port = LocalMachine.freePort();
+        URL base = new URL("http://localhost:" + port + "/");
+        try (ServerProcess server = startServer(port)) {
+            AdminClient admin = new AdminClient(base, ADMIN_TOKEN);
             checkImportedFleet(admin);
 
             String before = fingerprint();
@@ -125,7 +126,7 @@ class ImportIT {
             // a snapshot newer than what was imported comes with a later import, and the running
             // server's rollup job picks its buckets up.
             InstanceIdentity registeredHere = InstanceIdentity.generate();
-            ShmClient here = new ShmClient(URI.create(server.base().toString()), registeredHere, Http.client());
+            ShmClient here = new ShmClient(URI.create(base.toString()), registeredHere, Http.client());
             assertEquals(201, here.register("Photo Vault", "1.2.0", null, null, null).status());
             InstanceIdentity otherKey = InstanceIdentity.fromSeed(registeredHere.instanceId(), InstanceIdentity.generate().seed());
             try (Connection source = sourceConnection("original")) {
@@ -141,15 +142,15 @@ class ImportIT {
             awaitSeries(admin, "hour", at(2, 12, 0), 16, 2);
 
             // Imported instances report with the identity their SDK already has: no registration.
-            ShmClient p2 = new ShmClient(URI.create(server.base().toString()), P2, Http.client());
+            ShmClient p2 = new ShmClient(URI.create(base.toString()), P2, Http.client());
             var replayed = p2.snapshot(at(2, 12, 0), Json.createObjectBuilder().add("users", 1).build());
             assertEquals(409, replayed.status(), replayed.body());
             assertTrue(replayed.body().contains("replayed_snapshot"), replayed.body());
-            ShmClient p1 = new ShmClient(URI.create(server.base().toString()), P1, Http.client());
+            ShmClient p1 = new ShmClient(URI.create(base.toString()), P1, Http.client());
             var fresh = p1.snapshot(Instant.now().truncatedTo(ChronoUnit.MILLIS), Json.createObjectBuilder().add("users", 11).build());
             assertEquals(202, fresh.status(), fresh.body());
 
-            server.terminate();
+            server.stop();
         }
     }
 
@@ -408,81 +409,23 @@ class ImportIT {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ServerProcess.java();
     }
 
     private static String launcherJar() {
         return Path.of(System.getProperty("shm.launcher.jar", "target/shm.jar")).toString();
     }
 
-    /** {@code java -jar target/shm.jar} on the imported data folder. */
-    private static final class Server implements AutoCloseable {
-        private final Process process;
-        private final int port;
-
-        private Server(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Server start(Path dataDir, int databasePort) throws Exception {
-            int port = LocalMachine.freePort();
-            ProcessBuilder builder = new ProcessBuilder(java(), "-jar", launcherJar()).redirectErrorStream(true);
-            environment(builder.environment());
-            builder.environment().put("SHM_PORT", Integer.toString(port));
-            builder.environment().put("SHM_ADMIN_TOKEN", ADMIN_TOKEN);
-            builder.environment().put("SHM_RATELIMIT_ENABLED", "false");
-            Path log = Path.of("target", "import-it-server.log");
-            Process process = builder.start();
-            Thread pump = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                     var copy = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        copy.write(line);
-                        copy.newLine();
-                        copy.flush();
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "import-it-server-output");
-            pump.setDaemon(true);
-            pump.start();
-            Server server = new Server(process, port);
-            long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-            while (!server.healthy()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    server.close();
-                    throw new AssertionError("the server did not start within " + READY_WITHIN + ": see " + log);
-                }
-                TimeUnit.SECONDS.sleep(1);
-            }
-            return server;
-        }
-
-        boolean healthy() {
-            try {
-                return Http.get(base(), "api/v1/healthcheck").statusCode() == 200;
-            } catch (IOException | RuntimeException notYet) {
-                return false;
-            }
-        }
-
-        URL base() throws IOException {
-            return new URL("http://localhost:" + port + "/");
-        }
-
-        void terminate() throws InterruptedException {
-            process.destroy();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the launcher exits after SIGTERM");
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        }
+    /** {@code java -jar target/shm.jar} on the imported data folder, with the admin token and no rate limits. */
+    private static ServerProcess startServer(int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", launcherJar());
+        environment(builder.environment());
+        builder.environment().put("SHM_PORT", Integer.toString(port));
+        builder.environment().put("SHM_ADMIN_TOKEN", ADMIN_TOKEN);
+        builder.environment().put("SHM_RATELIMIT_ENABLED", "false");
+        Path log = Path.of("target", "import-it-server.log");
+        Files.deleteIfExists(log);
+        return ServerProcess.start("shm", builder, log)
+                .awaitReady(URI.create("http://localhost:" + port + "/api/v1/healthcheck"), READY_WITHIN);
     }
 }
