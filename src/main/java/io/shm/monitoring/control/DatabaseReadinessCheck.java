@@ -3,6 +3,8 @@ package io.shm.monitoring.control;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,6 +34,14 @@ public class DatabaseReadinessCheck implements HealthCheck {
     @Inject
     @ConfigProperty(name = "shm.db.jndi", defaultValue = SchemaMigration.OWN_POOL)
     String pool;
+
+    /**
+     * Created with the deployment: WildFly calls health checks on a management thread, where the
+     * application's {@code java:app} names, and so the datasource to inject, cannot be found.
+     */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        // the observer's bean is created, and its resources injected, before this is called
+    }
 
     @Override
     public HealthCheckResponse call() {
