@@ -13,8 +13,8 @@ import io.shm.monitoring.boundary.RetentionMXBean;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Browser;
 import io.shm.testing.Http;
-import io.shm.testing.LocalMachine;
 import io.shm.testing.TestDatabase;
+import io.shm.testing.WildFlyServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -23,8 +23,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,12 +30,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.management.JMX;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -47,86 +41,91 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same {@code target/shm.war} on WildFly 39 (standalone.xml), set up as README's "Deploying to an
+ * The same {@code target/shm.war} on WildFly 39 (standalone.xml). First dropped into the stock server
+ * with only {@code SHM_DB_*} set: it serves on its own pool. Then set up as README's "Deploying to an
  * existing server" tells an operator to: the PostgreSQL driver deployed, then
- * {@code server-config/wildfly-datasource.cli}, then the WAR, all with {@code jboss-cli.sh}, and the
- * server started with {@code SHM_DB_JNDI=java:jboss/datasources/shm}. Hibernate, not EclipseLink, runs
- * the persistence unit; MicroProfile Metrics is absent. SHM clients, the admin API, badges, the
- * dashboard, the scheduled rollups, health and the MBeans (over WildFly's own JMX) then work on it.
- * WildFly starts once for the class; its deploy time and resident memory are printed.
+ * {@code server-config/wildfly-datasource.cli} (the server's datasource, which the WAR then uses), then
+ * the WAR, all with {@code jboss-cli.sh}. Hibernate, not EclipseLink, runs the persistence unit;
+ * MicroProfile Metrics is absent. SHM clients, the admin API, badges, the dashboard, the scheduled
+ * rollups, health and the MBeans (over WildFly's own JMX) then work on it. WildFly starts once for the
+ * class; its deploy times and resident memory are printed.
  */
 class WildFlyIT {
 
-    private static final Path HOME = Path.of(System.getProperty("wildfly.home", "target/wildfly/wildfly-39.0.1.Final"))
-            .toAbsolutePath();
     /** A fresh copy of the distribution's standalone/ folder for each run: configuration, data, log. */
     private static final Path BASE = Path.of("target", "wildfly-standalone").toAbsolutePath();
     private static final String DATABASE = "shm_wildfly";
     private static final String ADMIN_TOKEN = "shm_wildfly-it-token-0123456789";
     private static final String ADMIN_PASSWORD = "wildfly-it-password";
     private static final String DATASOURCE = "java:jboss/datasources/shm";
-    private static final Duration BOOT = Duration.ofMinutes(3);
 
-    private static Process server;
-    private static int managementPort;
+    private static WildFlyServer server;
     private static URI base;
+    /** What the first deployment, on the WAR's own pool, answered. */
+    private static OwnPool ownPool;
+
+    record OwnPool(int snapshotStatus, JsonObject detail, long storedSnapshots) {
+    }
 
     @BeforeAll
     static void deployWithJbossCli() throws Exception {
         TestDatabase.get().createDatabase(DATABASE);
-        LocalMachine.deleteRecursively(BASE);
-        copy(HOME.resolve("standalone"), BASE);
-        int httpPort = LocalMachine.freePort();
-        managementPort = LocalMachine.freePort();
-        base = URI.create("http://127.0.0.1:" + httpPort + "/");
-
-        ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin").resolve("standalone.sh").toString(),
-                "-Djboss.server.base.dir=" + BASE,
-                "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
-                "-Djboss.http.port=" + httpPort, "-Djboss.https.port=" + LocalMachine.freePort(),
-                "-Djboss.management.http.port=" + managementPort,
-                "-Djboss.management.https.port=" + LocalMachine.freePort())
-                .redirectErrorStream(true)
-                .redirectOutput(BASE.resolve("console.log").toFile());
-        Map<String, String> env = builder.environment();
+        WildFlyServer.freshBase(BASE);
         // The WAR's own settings, from the server's environment as an operator sets them.
-        env.keySet().removeIf(key -> key.startsWith("SHM_"));
-        env.put("SHM_DB_JNDI", DATASOURCE);
-        env.put("SHM_DB_URL", TestDatabase.get().jdbcUrl(DATABASE));
-        env.put("SHM_DB_USER", TestDatabase.USER);
-        env.put("SHM_DB_PASSWORD", TestDatabase.PASSWORD);
-        env.put("SHM_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("SHM_ADMIN_TOKEN", ADMIN_TOKEN);
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        // standalone.sh runs the server in the background and waits for it, so that stopping the script stops it.
-        env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
-        server = builder.start();
-        awaitRunning();
+        server = WildFlyServer.start(BASE, Map.of(
+                "SHM_DB_URL", TestDatabase.get().jdbcUrl(DATABASE),
+                "SHM_DB_USER", TestDatabase.USER,
+                "SHM_DB_PASSWORD", TestDatabase.PASSWORD,
+                "SHM_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "SHM_ADMIN_TOKEN", ADMIN_TOKEN));
+        base = server.uri();
+        String war = Path.of(System.getProperty("shm.war", "target/shm.war")).toAbsolutePath().toString();
 
-        cli("deploy " + Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toAbsolutePath());
-        cli("--file=" + Path.of("server-config", "wildfly-datasource.cli").toAbsolutePath());
-        awaitRunning();
+        // First as dropped into a stock server: the WAR's own pool, from SHM_DB_URL.
         long before = System.nanoTime();
-        cli("deploy " + Path.of(System.getProperty("shm.war", "target/shm.war")).toAbsolutePath());
-        long deployMillis = (System.nanoTime() - before) / 1_000_000;
-        System.out.printf("WildFly %s: shm.war deployed in %d ms (jboss-cli deploy, the CLI's own start included);"
-                + " server resident memory after deploy %d MB%n", HOME.getFileName(), deployMillis, residentMegabytes());
+        server.cli("deploy " + war);
+        System.out.printf("WildFly: shm.war deployed on its own pool in %d ms (jboss-cli deploy, the CLI's own start and"
+                + " the schema's creation included); server resident memory %d MB%n", millisSince(before), server.residentMegabytes());
+        ownPool = serveOneClient();
+        server.cli("undeploy shm.war");
+
+        // Then as README tells: the driver, the server's datasource, the WAR.
+        server.cli("deploy " + Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toAbsolutePath());
+        server.cli("--file=" + Path.of("server-config", "wildfly-datasource.cli").toAbsolutePath());
+        server.awaitReady();
+        before = System.nanoTime();
+        server.cli("deploy " + war);
+        System.out.printf("WildFly: shm.war deployed on the server's datasource in %d ms (jboss-cli deploy, the CLI's own"
+                + " start included); server resident memory after deploy %d MB%n", millisSince(before), server.residentMegabytes());
+    }
+
+    private static OwnPool serveOneClient() throws Exception {
+        ShmClient client = new ShmClient(base, InstanceIdentity.generate(), Http.client());
+        client.register("Own Pool App", "1.0.0", null, null, null);
+        client.activate();
+        int status = client.snapshot(Instant.now().minusSeconds(5), Json.createObjectBuilder().add("users_count", 3).build()).status();
+        JsonObject detail = new AdminClient(base.toURL(), ADMIN_TOKEN).object("/api/v1/admin/instances/" + client.identity().instanceId());
+        return new OwnPool(status, detail, count("SELECT count(*) FROM snapshot s JOIN instance i ON i.id = s.instance_id"
+                + " WHERE i.instance_id = ?::uuid", client.identity().instanceId().toString()));
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server == null) {
-            return;
+        if (server != null) {
+            System.out.printf("WildFly: server resident memory after the test's requests %d MB%n", server.residentMegabytes());
+            server.close();
         }
-        System.out.printf("WildFly: server resident memory after the test's requests %d MB%n", residentMegabytes());
-        try {
-            cli(":shutdown");
-        } finally {
-            if (!server.waitFor(1, TimeUnit.MINUTES)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
-            }
-        }
+    }
+
+    @Test
+    void droppedIntoAStockServerTheWarServesOnItsOwnPool() {
+        assertEquals(202, ownPool.snapshotStatus());
+        assertEquals(3, ownPool.detail().getJsonObject("metrics").getInt("users_count"));
+        assertEquals(1, ownPool.storedSnapshots());
     }
 
     @Test
@@ -163,7 +162,7 @@ class WildFlyIT {
 
     @Test
     void healthIncludesTheDatabaseCheckOnTheManagementPort() throws Exception {
-        HttpResponse<String> ready = Http.get(URI.create("http://127.0.0.1:" + managementPort + "/").toURL(), "health/ready");
+        HttpResponse<String> ready = Http.get(server.managementUri().toURL(), "health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         JsonObject answer = Json.createReader(new StringReader(ready.body())).readObject();
         JsonObject database = answer.getJsonArray("checks").stream().map(JsonObject.class::cast)
@@ -237,9 +236,9 @@ class WildFlyIT {
 
     /** WildFly's own JMX, through its management port, with the client library that comes with it (as jconsole.sh does). */
     private static JMXConnector jmx() throws IOException {
-        URLClassLoader client = new URLClassLoader(new URL[] {HOME.resolve("bin/client/jboss-cli-client.jar").toUri().toURL()},
+        URLClassLoader client = new URLClassLoader(new URL[] {WildFlyServer.HOME.resolve("bin/client/jboss-cli-client.jar").toUri().toURL()},
                 WildFlyIT.class.getClassLoader());
-        JMXServiceURL url = new JMXServiceURL("service:jmx:remote+http://127.0.0.1:" + managementPort);
+        JMXServiceURL url = new JMXServiceURL("service:jmx:remote+http://127.0.0.1:" + server.managementPort());
         return JMXConnectorFactory.connect(url, Map.of(JMXConnectorFactory.PROTOCOL_PROVIDER_CLASS_LOADER, client));
     }
 
@@ -252,89 +251,6 @@ class WildFlyIT {
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getLong(1);
-            }
-        }
-    }
-
-    /** Until the server says it is ready (after a start or a reload). */
-    private static void awaitRunning() throws Exception {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        while (true) {
-            assertTrue(server.isAlive(), "WildFly stopped:\n" + Files.readString(BASE.resolve("console.log")));
-            Optional<String> state = serverState();
-            if (state.filter("running"::equals).isPresent()) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "WildFly not running after " + BOOT + ": " + state);
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-    }
-
-    /** WildFly's own readiness (server state, deployments) on the management port, which asks for no credentials. */
-    private static Optional<String> serverState() {
-        try {
-            HttpResponse<String> answer = Http.client().send(java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-            return Optional.of(answer.statusCode() == 200 ? "running" : "HTTP " + answer.statusCode() + " " + answer.body());
-        } catch (IOException notYet) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    /** One jboss-cli command against this test's server; fails the test with the CLI's output if it fails. */
-    private static void cli(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(HOME.resolve("bin").resolve("jboss-cli.sh").toString(),
-                "--connect", "--controller=remote+http://127.0.0.1:" + managementPort, "--timeout=120000"));
-        command.addAll(List.of(arguments));
-        Path output = Files.createTempFile("jboss-cli", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process process = builder.start();
-        boolean done = process.waitFor(5, TimeUnit.MINUTES);
-        String log = Files.readString(output, StandardCharsets.UTF_8);
-        Files.delete(output);
-        if (!done) {
-            process.destroyForcibly();
-        }
-        assertTrue(done && process.exitValue() == 0, "jboss-cli " + String.join(" ", arguments) + " failed:\n" + log
-                + "\n--- server log:\n" + tail(BASE.resolve("log").resolve("server.log")));
-    }
-
-    /** Resident memory of the server's JVM (the java process standalone.sh started), from /proc. */
-    private static long residentMegabytes() throws IOException {
-        Optional<ProcessHandle> java = server.descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
-        if (java.isEmpty()) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(java.get().pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no log)";
-        }
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 150), lines.size()));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
             }
         }
     }
