@@ -1,0 +1,138 @@
+package io.shm.persistence.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/**
+ * Brings the database schema up to date when the application is deployed, before any other bean
+ * touches the database (beans that need the schema at startup declare {@code @DependsOn}).
+ * Liquibase's lock table makes two nodes starting at once take turns.
+ *
+ * <p>The application's own pool is defined here, its connections from MicroProfile Config ({@code SHM_DB_URL},
+ * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}, see {@link ConfiguredDataSource}); on Payara it validates
+ * each connection before handing it out, so the server recovers by itself after PostgreSQL restarts. Every bean and the persistence unit
+ * use it through the reference {@link #DATASOURCE}, which {@code WEB-INF/web.xml} and
+ * {@code persistence.xml} point at {@code SHM_DB_JNDI} when that names a pool of the server (such as
+ * {@code jdbc/shm} from {@code server-config/jdbc-pool.asadmin}, or WildFly's from
+ * {@code server-config/wildfly-datasource.cli}); the own pool then stays unused and opens no connection.
+ */
+@DataSourceDefinition(
+        name = SchemaMigration.OWN_POOL,
+        className = "io.shm.persistence.control.ConfiguredDataSource",
+        minPoolSize = 2,
+        maxPoolSize = 32,
+        maxIdleTime = 300,
+        properties = {
+            // Payara's pool settings (WildFly ignores them, saying so once each: there, prefer the server's datasource).
+            // On every checkout. Checking at most once a second would save each snapshot a round trip (about
+            // a tenth of the ingest path's CPU), but hands a dead connection out again within that second after
+            // PostgreSQL restarts, and the first request there (a badge, the readiness probe) would fail.
+            "fish.payara.is-connection-validation-required=true",
+            "fish.payara.connection-validation-method=custom-validation",
+            "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+            "fish.payara.fail-all-connections=true",
+            // Payara misreads an unset statement-cache-type (payara/Payara#6647); PostgreSQL's driver caches prepared statements itself.
+            "fish.payara.statement-cache-size=0",
+            "fish.payara.connection-creation-retry-attempts=3",
+            "fish.payara.connection-creation-retry-interval-in-seconds=1",
+            "fish.payara.max-wait-time-in-millis=10000"
+        })
+@Singleton
+@Startup
+@TransactionManagement(TransactionManagementType.BEAN)
+public class SchemaMigration {
+
+    /** The pool the application defines for itself: the database unless {@code SHM_DB_JNDI} names another. */
+    public static final String OWN_POOL = "java:app/jdbc/shm";
+    /** The database, for every bean: a resource reference to {@code SHM_DB_JNDI}, by default {@link #OWN_POOL}. */
+    public static final String DATASOURCE = "java:app/env/jdbc/shm";
+    static final String CHANGELOG = "liquibase/changelog.xml";
+    /** "SHM_MIGR" as a number: the advisory lock that serializes migrations across nodes. */
+    static final long ADVISORY_LOCK = 0x53484d5f4d494752L;
+
+    @Resource(lookup = DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    Logger log;
+
+    private volatile boolean applied;
+
+    @PostConstruct
+    void migrate() {
+        try (Connection connection = dataSource.getConnection()) {
+            update(connection);
+            applied = true;
+            log.info("Database schema is up to date");
+        } catch (SQLException | LiquibaseException e) {
+            throw new IllegalStateException("Database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** True once this deployment has brought the schema up to date. */
+    public boolean isApplied() {
+        return applied;
+    }
+
+    /**
+     * Liquibase's lock lives in a table that Liquibase itself creates, so two nodes meeting an empty
+     * database race to create it. A PostgreSQL advisory lock, held by this session for the whole
+     * update, makes them take turns from the very first statement.
+     */
+    static void update(Connection connection) throws LiquibaseException {
+        try (Statement lock = connection.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
+        } catch (SQLException e) {
+            throw new LiquibaseException(e);
+        }
+        try {
+            runLiquibase(connection);
+        } finally {
+            try (Statement unlock = connection.createStatement()) {
+                unlock.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
+            } catch (SQLException e) {
+                // The lock ends with the session anyway; the connection goes back to the pool.
+            }
+        }
+    }
+
+    private static void runLiquibase(Connection connection) throws LiquibaseException {
+        Database database = DatabaseFactory.getInstance()
+                .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        Map<String, Object> scope = Map.of(
+                Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(SchemaMigration.class.getClassLoader()),
+                // No phoning home from a privacy-first server (and no network to do it on).
+                "liquibase.analytics.enabled", false);
+        try {
+            Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    .execute());
+        } catch (LiquibaseException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LiquibaseException(e);
+        }
+    }
+}
