@@ -1,7 +1,7 @@
 package io.shm.monitoring.control;
 
 import io.shm.persistence.control.SchemaMigration;
-import jakarta.annotation.Resource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -25,7 +27,6 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
     private static final int TIMEOUT_SECONDS = 5;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
     DataSource dataSource;
 
     @Inject
@@ -36,11 +37,25 @@ public class DatabaseReadinessCheck implements HealthCheck {
     String pool;
 
     /**
+     * Looked up rather than injected with {@code @Resource}: WildFly loads every class that asks for a
+     * resource, and this one cannot be loaded where the server has no MicroProfile Health (beans.xml
+     * leaves it out of CDI there).
+     */
+    @PostConstruct
+    void lookUp() {
+        try {
+            dataSource = InitialContext.doLookup(SchemaMigration.DATASOURCE);
+        } catch (NamingException e) {
+            throw new IllegalStateException("No database at " + SchemaMigration.DATASOURCE, e);
+        }
+    }
+
+    /**
      * Created with the deployment: WildFly calls health checks on a management thread, where the
-     * application's {@code java:app} names, and so the datasource to inject, cannot be found.
+     * application's {@code java:app} names, and so the datasource, cannot be found.
      */
     void deployed(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
-        // the observer's bean is created, and its resources injected, before this is called
+        // the observer's bean is created, and its datasource looked up, before this is called
     }
 
     @Override
