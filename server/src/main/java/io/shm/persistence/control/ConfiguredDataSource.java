@@ -35,7 +35,7 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
         setURL(config.getValue("shm.db.url", String.class));
         setUser(config.getValue("shm.db.user", String.class));
         setPassword(config.getOptionalValue("shm.db.password", String.class).orElse(null));
-        setApplicationName("shm-server");
+        // Here rather than as properties of the definition: WildFly sets only String properties.
         setConnectTimeout(5);
         setSocketTimeout(60);
         configured = true;

@@ -56,7 +56,9 @@ import liquibase.resource.ClassLoaderResourceAccessor;
             "fish.payara.statement-cache-size=0",
             "fish.payara.connection-creation-retry-attempts=3",
             "fish.payara.connection-creation-retry-interval-in-seconds=1",
-            "fish.payara.max-wait-time-in-millis=10000"
+            "fish.payara.max-wait-time-in-millis=10000",
+            // The name PostgreSQL shows for these connections; WildFly also wants at least one property for the class.
+            "ApplicationName=shm-server"
         })
 @Singleton
 @Startup
