@@ -88,7 +88,7 @@ public final class ServerFootprint {
         Map<String, String> environment = settings(database, "footprint_wildfly");
         try (WildFlyServer server = WildFlyServer.start(base, environment)) {
             server.cli("deploy " + target.resolve("lib").resolve("postgresql.jar"));
-            server.cli("--file=" + Path.of(System.getProperty("shm.server.config", "server-config"), "wildfly-datasource.cli").toAbsolutePath());
+            server.cli("--file=" + LocalMachine.repositoryFile("server-config/wildfly-datasource.cli"));
             long before = System.nanoTime();
             server.cli("deploy " + war);
             System.out.printf("WildFly 39: jboss-cli deploy of shm.war on the running server took %d ms%n",

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
 
     private static final Duration READY_WITHIN = Duration.ofMinutes(5);
-    private static final Path SERVER_CONFIG = Path.of(System.getProperty("shm.server.config", "server-config")).toAbsolutePath();
+    private static final Path SERVER_CONFIG = LocalMachine.repositoryFile("server-config");
     private static final Path LOGS = Path.of("target", "cluster-it").toAbsolutePath();
 
     private static final String ADMIN_TOKEN = "shm_cluster-test-admin-token-0123456789";

@@ -13,6 +13,7 @@ import io.shm.monitoring.boundary.RetentionMXBean;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Browser;
 import io.shm.testing.Http;
+import io.shm.testing.LocalMachine;
 import io.shm.testing.TestDatabase;
 import io.shm.testing.WildFlyServer;
 import jakarta.json.Json;
@@ -92,7 +93,7 @@ class WildFlyIT {
 
         // Then as README tells: the driver, the server's datasource, the WAR.
         server.cli("deploy " + Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toAbsolutePath());
-        server.cli("--file=" + Path.of(System.getProperty("shm.server.config", "server-config"), "wildfly-datasource.cli").toAbsolutePath());
+        server.cli("--file=" + LocalMachine.repositoryFile("server-config/wildfly-datasource.cli"));
         server.awaitReady();
         before = System.nanoTime();
         server.cli("deploy " + war);

@@ -1,5 +1,6 @@
 package io.shm.monitoring.control;
 
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class DatabaseReadinessCheck implements HealthCheck {
     SchemaMigration migration;
 
     @Inject
-    @ConfigProperty(name = "shm.db.jndi", defaultValue = SchemaMigration.OWN_POOL)
+    @ConfigProperty(name = "shm.db.jndi", defaultValue = Jdbc.OWN_POOL)
     String pool;
 
     /**
@@ -44,9 +45,9 @@ public class DatabaseReadinessCheck implements HealthCheck {
     @PostConstruct
     void lookUp() {
         try {
-            dataSource = InitialContext.doLookup(SchemaMigration.DATASOURCE);
+            dataSource = InitialContext.doLookup(Jdbc.DATASOURCE);
         } catch (NamingException e) {
-            throw new IllegalStateException("No database at " + SchemaMigration.DATASOURCE, e);
+            throw new IllegalStateException("No database at " + Jdbc.DATASOURCE, e);
         }
     }
 
