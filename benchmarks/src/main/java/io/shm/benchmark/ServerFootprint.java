@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The same {@code target/shm.war} on Payara Micro and on WildFly, measured the same way: from the
- * server process's start until the WAR answers {@code /api/healthcheck} (boot and deployment), the
+ * server process's start until the WAR answers {@code /api/v1/healthcheck} (boot and deployment), the
  * server JVM's resident memory (VmRSS) then, and again after the same requests (20 instances
  * registered, activated and sending 10 snapshots each, admin reads and badges). Payara Micro gets
  * WildFly's default heap settings (those of its {@code standalone.conf}), so that the heap limit is not
@@ -116,7 +116,7 @@ public final class ServerFootprint {
                 throw new IllegalStateException("the server stopped");
             }
             try {
-                HttpResponse<String> answer = Http.client().send(HttpRequest.newBuilder(uri.resolve("api/healthcheck")).build(),
+                HttpResponse<String> answer = Http.client().send(HttpRequest.newBuilder(uri.resolve("api/v1/healthcheck")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 200) {
                     return (System.nanoTime() - started) / 1_000_000;

@@ -171,7 +171,7 @@ class WildFlyIT {
                 .filter(check -> check.getString("name").equals("database")).findFirst().orElseThrow(() -> new AssertionError(answer));
         assertEquals("UP", database.getString("status"), answer.toString());
         assertEquals(DATASOURCE, database.getJsonObject("data").getString("pool"));
-        assertEquals(200, Http.get(base.toURL(), "api/healthcheck").statusCode());
+        assertEquals(200, Http.get(base.toURL(), "api/v1/healthcheck").statusCode());
     }
 
     @Test

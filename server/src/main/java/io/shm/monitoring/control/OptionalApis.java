@@ -22,7 +22,7 @@ public class OptionalApis {
             new Api("MicroProfile Metrics", "org.eclipse.microprofile.metrics.MetricRegistry",
                     "the server's /metrics has no shm_* metrics; JMX (io.shm:type=Ingest, Caches, Instances) has the same figures"),
             new Api("MicroProfile Health", "org.eclipse.microprofile.health.HealthCheck",
-                    "the server's health endpoints have no database readiness or heap liveness check; GET /api/healthcheck still answers"));
+                    "the server's health endpoints have no database readiness or heap liveness check; GET /api/v1/healthcheck still answers"));
 
     @Inject
     Logger log;
