@@ -104,8 +104,9 @@ public final class ServerFootprint {
     }
 
     private static Map<String, String> settings(TestDatabase database, String name) {
+        // Rate limits off: 200 snapshots from one address within seconds are the point here.
         return Map.of("SHM_DB_URL", database.jdbcUrl(name), "SHM_DB_USER", TestDatabase.USER,
-                "SHM_DB_PASSWORD", TestDatabase.PASSWORD, "SHM_ADMIN_TOKEN", TOKEN);
+                "SHM_DB_PASSWORD", TestDatabase.PASSWORD, "SHM_ADMIN_TOKEN", TOKEN, "SHM_RATELIMIT_ENABLED", "false");
     }
 
     /** Milliseconds from {@code started} until the WAR answers its healthcheck. */
