@@ -1,9 +1,6 @@
 package io.shm.platform;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,16 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Counts every acceptance and every refusal by reason, as MicroProfile Metrics counters
- * ({@code shm_ingest_accepted_total{kind=...}}, {@code shm_ingest_refused_total{reason=...}} in the
- * Prometheus output of {@code /metrics}), all registered up front so that a reason never seen yet
- * reads 0 rather than missing. The counters are also what JMX reads, so both views always agree.
+ * Counts every acceptance and every refusal by reason, read by JMX and, where the server has
+ * MicroProfile Metrics, mirrored into the counters {@code shm_ingest_accepted_total{kind=...}} and
+ * {@code shm_ingest_refused_total{reason=...}} of {@code /metrics} (see
+ * {@code io.shm.monitoring.metrics.IngestMetrics}), so both views always agree.
  */
 @ApplicationScoped
 public class IngestStats {
@@ -39,69 +32,68 @@ public class IngestStats {
     static final int RATE_WINDOW_SECONDS = 60;
 
     @Inject
-    MetricRegistry registry;
-
-    @Inject
     Clock clock;
 
-    private final Map<Accepted, Counter> accepted = new EnumMap<>(Accepted.class);
-    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
+    private final Map<Accepted, Tally> accepted = tallies(Accepted.class);
+    private final Map<Refusal, Tally> refused = tallies(Refusal.class);
+    private final Tally failures = new Tally();
     private final SlidingWindowRate snapshots = new SlidingWindowRate(RATE_WINDOW_SECONDS);
-    private Counter failures;
     private volatile Failure lastFailure;
 
-    @PostConstruct
-    void register() {
-        Metadata acceptedMetadata = Metadata.builder().withName("shm.ingest.accepted")
-                .withDescription("Ingest requests accepted, by kind").build();
-        for (Accepted kind : Accepted.values()) {
-            accepted.put(kind, registry.counter(acceptedMetadata, new Tag("kind", kind.code())));
+    private static <E extends Enum<E>> Map<E, Tally> tallies(Class<E> type) {
+        Map<E, Tally> tallies = new EnumMap<>(type);
+        for (E constant : type.getEnumConstants()) {
+            tallies.put(constant, new Tally());
         }
-        Metadata refusedMetadata = Metadata.builder().withName("shm.ingest.refused")
-                .withDescription("Requests refused, by reason (the reason field of the problem answer)").build();
-        for (Refusal refusal : Refusal.values()) {
-            refused.put(refusal, registry.counter(refusedMetadata, new Tag("reason", refusal.code())));
-        }
-        failures = registry.counter(Metadata.builder().withName("shm.requests.failed")
-                .withDescription("Requests answered 500: each one is a defect, logged with its stack trace").build());
-    }
-
-    /** Created with the deployment rather than at the first request, so that {@code /metrics} lists the counters at once. */
-    void deployed(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
-        // the observer's bean is created, and registers its counters, before this is called
+        return tallies;
     }
 
     public void accepted(Accepted kind) {
-        accepted.get(kind).inc();
+        accepted.get(kind).increment();
         if (kind == Accepted.SNAPSHOT) {
             snapshots.record(clock.millis());
         }
     }
 
     public void refused(Refusal refusal) {
-        refused.get(refusal).inc();
+        refused.get(refusal).increment();
     }
 
     /** An unexpected failure (a defect), logged by the caller: counted, and the latest kept for operators. */
     public void failed(Throwable failure) {
-        failures.inc();
+        failures.increment();
         lastFailure = Failure.of(clock.instant(), failure);
     }
 
     public Map<Accepted, Long> acceptedCounts() {
         Map<Accepted, Long> counts = new EnumMap<>(Accepted.class);
-        accepted.forEach((kind, counter) -> counts.put(kind, counter.getCount()));
+        accepted.forEach((kind, counter) -> counts.put(kind, counter.count()));
         return counts;
     }
 
     public Map<Refusal, Long> refusedCounts() {
         Map<Refusal, Long> counts = new EnumMap<>(Refusal.class);
-        refused.forEach((refusal, counter) -> counts.put(refusal, counter.getCount()));
+        refused.forEach((refusal, counter) -> counts.put(refusal, counter.count()));
         return counts;
     }
 
     public long failureCount() {
-        return failures.getCount();
+        return failures.count();
+    }
+
+    /** The count of {@code kind}, for {@code /metrics} to mirror. */
+    public Tally acceptedTally(Accepted kind) {
+        return accepted.get(kind);
+    }
+
+    /** The count of {@code refusal}, for {@code /metrics} to mirror. */
+    public Tally refusedTally(Refusal refusal) {
+        return refused.get(refusal);
+    }
+
+    /** The count of requests answered 500, for {@code /metrics} to mirror. */
+    public Tally failureTally() {
+        return failures;
     }
 
     public Optional<Failure> lastFailure() {

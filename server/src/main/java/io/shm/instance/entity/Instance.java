@@ -75,11 +75,13 @@ public class Instance {
     @Column(name = "last_snapshot_at")
     private Instant lastSnapshotAt;
 
+    // Written by SnapshotStore alone: never in an update of the entity, which a provider that writes
+    // every column (Hibernate) would otherwise send with the value it read.
     @Convert(converter = MetricsJsonbConverter.class)
-    @Column(nullable = false, columnDefinition = "jsonb")
+    @Column(nullable = false, updatable = false, columnDefinition = "jsonb")
     private Metrics metrics;
 
-    @Column(name = "metrics_updated_at")
+    @Column(name = "metrics_updated_at", updatable = false)
     private Instant metricsUpdatedAt;
 
     protected Instance() {

@@ -71,7 +71,7 @@ public class CachesJmx implements CachesMXBean {
         log.info("Caches cleared through JMX");
     }
 
-    static double hitRate(long hits, long misses) {
+    public static double hitRate(long hits, long misses) {
         long lookups = hits + misses;
         return lookups == 0 ? 0 : (double) hits / lookups;
     }

@@ -2,13 +2,17 @@ package io.shm.monitoring.control;
 
 import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.SchemaMigration;
-import jakarta.annotation.Resource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -31,7 +35,6 @@ public class DatabaseReadinessCheck implements HealthCheck {
     static final String TOMORROW_PARTITIONED =
             "SELECT shm_snapshot_day_partitioned(((now() AT TIME ZONE 'UTC')::date + 1))";
 
-    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
@@ -40,6 +43,28 @@ public class DatabaseReadinessCheck implements HealthCheck {
     @Inject
     @ConfigProperty(name = "shm.db.jndi", defaultValue = Jdbc.OWN_POOL)
     String pool;
+
+    /**
+     * Looked up rather than injected with {@code @Resource}: WildFly loads every class that asks for a
+     * resource, and this one cannot be loaded where the server has no MicroProfile Health (beans.xml
+     * leaves it out of CDI there).
+     */
+    @PostConstruct
+    void lookUp() {
+        try {
+            dataSource = InitialContext.doLookup(Jdbc.DATASOURCE);
+        } catch (NamingException e) {
+            throw new IllegalStateException("No database at " + Jdbc.DATASOURCE, e);
+        }
+    }
+
+    /**
+     * Created with the deployment: WildFly calls health checks on a management thread, where the
+     * application's {@code java:app} names, and so the datasource, cannot be found.
+     */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        // the observer's bean is created, and its datasource looked up, before this is called
+    }
 
     @Override
     public HealthCheckResponse call() {

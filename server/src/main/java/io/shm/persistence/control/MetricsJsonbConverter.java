@@ -7,10 +7,12 @@ import java.sql.SQLException;
 import org.postgresql.util.PGobject;
 
 /**
- * Maps {@link Metrics} to a PostgreSQL {@code jsonb} column. EclipseLink binds a Java String as
- * varchar, which PostgreSQL refuses for jsonb, so the value travels as a typed {@link PGobject}.
- * The driver ships in the WAR and the datasource is defined by the application, so both see the
- * same PGobject class.
+ * Maps {@link Metrics} to a PostgreSQL {@code jsonb} column, with EclipseLink (Payara) and Hibernate
+ * (WildFly) alike. EclipseLink binds a Java String as varchar, which PostgreSQL refuses for jsonb, so
+ * the value travels as a typed {@link PGobject}; that only binds through the WAR's own copy of the
+ * driver (the application's pool). The application writes metrics with JDBC only, so on a server's
+ * pool, whose driver has a PGobject class of its own, only reading matters, and a value read is
+ * taken by its text whatever its class.
  */
 @Converter
 public class MetricsJsonbConverter implements AttributeConverter<Metrics, Object> {

@@ -29,24 +29,22 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * touches the database (beans that need the schema at startup declare {@code @DependsOn}).
  * Liquibase's lock table makes two nodes starting at once take turns.
  *
- * <p>The application's own pool is defined here, from MicroProfile Config ({@code SHM_DB_URL},
- * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}); it validates each connection before handing it out,
- * so the server recovers by itself after PostgreSQL restarts. Every bean and the persistence unit
+ * <p>The application's own pool is defined here, its connections from MicroProfile Config ({@code SHM_DB_URL},
+ * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}, see {@link ConfiguredDataSource}); on Payara it validates
+ * each connection before handing it out, so the server recovers by itself after PostgreSQL restarts. Every bean and the persistence unit
  * use it through the reference {@link Jdbc#DATASOURCE}, which {@code WEB-INF/web.xml} and
  * {@code persistence.xml} point at {@code SHM_DB_JNDI} when that names a pool of the server (such as
- * {@code jdbc/shm} from {@code server-config/jdbc-pool.asadmin}); the own pool then stays unused and
- * opens no connection.
+ * {@code jdbc/shm} from {@code server-config/jdbc-pool.asadmin}, or WildFly's from
+ * {@code server-config/wildfly-datasource.cli}); the own pool then stays unused and opens no connection.
  */
 @DataSourceDefinition(
         name = Jdbc.OWN_POOL,
-        className = "org.postgresql.ds.PGSimpleDataSource",
-        url = "${MPCONFIG=shm.db.url}",
-        user = "${MPCONFIG=shm.db.user}",
-        password = "${MPCONFIG=shm.db.password}",
+        className = "io.shm.persistence.control.ConfiguredDataSource",
         minPoolSize = 2,
         maxPoolSize = 32,
         maxIdleTime = 300,
         properties = {
+            // Payara's pool settings (WildFly ignores them, saying so once each: there, prefer the server's datasource).
             // On every checkout. Checking at most once a second would save each snapshot a round trip (about
             // a tenth of the ingest path's CPU), but hands a dead connection out again within that second after
             // PostgreSQL restarts, and the first request there (a badge, the readiness probe) would fail.
@@ -59,9 +57,8 @@ import liquibase.resource.ClassLoaderResourceAccessor;
             "fish.payara.connection-creation-retry-attempts=3",
             "fish.payara.connection-creation-retry-interval-in-seconds=1",
             "fish.payara.max-wait-time-in-millis=10000",
-            "ApplicationName=shm-server",
-            "connectTimeout=5",
-            "socketTimeout=60"
+            // The name PostgreSQL shows for these connections; WildFly also wants at least one property for the class.
+            "ApplicationName=shm-server"
         })
 @Singleton
 @Startup

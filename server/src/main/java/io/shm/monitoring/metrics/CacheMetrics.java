@@ -1,6 +1,7 @@
-package io.shm.monitoring.boundary;
+package io.shm.monitoring.metrics;
 
 import io.shm.badge.control.BadgeCache;
+import io.shm.monitoring.boundary.CachesJmx;
 import io.shm.signature.control.KeyCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -1,21 +1,18 @@
-package io.shm.monitoring.boundary;
+package io.shm.monitoring.metrics;
 
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.monitoring.control.ActiveInstanceCounts;
-import jakarta.annotation.PostConstruct;
+import io.shm.persistence.control.SchemaMigration;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.DependsOn;
-import jakarta.ejb.Singleton;
-import jakarta.ejb.Startup;
-import jakarta.ejb.Timeout;
-import jakarta.ejb.TimerConfig;
-import jakarta.ejb.TimerService;
-import jakarta.ejb.TransactionManagement;
-import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,14 +24,11 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code shm_instances_active{application="slug"}} in {@code /metrics}: the active instances of each
  * application. A scrape must not cost a database query, so the counts are read every
  * {@code shm.metrics.refresh-seconds} and the gauges show the latest reading; an application that
- * appears meanwhile gets its gauge at the next reading. Readings are never concurrent (one timer), and
- * need no transaction.
+ * appears meanwhile gets its gauge at the next reading. Readings are never concurrent (a fixed-delay
+ * schedule), and need no transaction. A CDI bean rather than an EJB, so that a server without
+ * MicroProfile Metrics, where {@code beans.xml} leaves this package out, never loads it.
  */
-@Singleton
-@Startup
-@DependsOn("SchemaMigration")
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@TransactionManagement(TransactionManagementType.BEAN)
+@ApplicationScoped
 public class ActiveInstancesMetrics {
 
     static final String NAME = "shm.instances.active";
@@ -48,6 +42,9 @@ public class ActiveInstancesMetrics {
     FleetQueries fleet;
 
     @Inject
+    SchemaMigration migration;
+
+    @Inject
     MetricRegistry registry;
 
     @Inject
@@ -58,18 +55,26 @@ public class ActiveInstancesMetrics {
     Logger log;
 
     @Resource
-    TimerService timers;
+    ManagedScheduledExecutorService scheduler;
 
     private final ActiveInstanceCounts counts = new ActiveInstanceCounts();
+    private ScheduledFuture<?> readings;
 
-    @PostConstruct
-    void start() {
+    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        // Waits for the schema: the first reading needs the tables.
+        migration.isApplied();
         refresh();
-        long interval = Math.max(1, refreshSeconds) * 1000L;
-        timers.createIntervalTimer(interval, interval, new TimerConfig("active instances metrics", false));
+        long interval = Math.max(1, refreshSeconds);
+        readings = scheduler.scheduleWithFixedDelay(this::refresh, interval, interval, TimeUnit.SECONDS);
     }
 
-    @Timeout
+    @PreDestroy
+    void stop() {
+        if (readings != null) {
+            readings.cancel(false);
+        }
+    }
+
     void refresh() {
         try {
             for (String slug : counts.update(fleet.activeInstancesBySlug())) {
