@@ -92,8 +92,13 @@ public class RateLimiter {
     void configure() {
         enabled = config.getOptionalValue("shm.ratelimit.enabled", Boolean.class).orElse(true);
         for (Scope scope : Scope.values()) {
-            int perMinute = config.getOptionalValue("shm.ratelimit." + scope.key() + ".per-minute", Integer.class)
-                    .orElse(scope.defaultPerMinute);
+            // A decimal is allowed: the original server's limits are per period (1 per hour is 1/60 per minute).
+            double perMinute = config.getOptionalValue("shm.ratelimit." + scope.key() + ".per-minute", Double.class)
+                    .orElse((double) scope.defaultPerMinute);
+            if (!(perMinute > 0 && perMinute <= Limit.MAX)) {
+                throw new IllegalArgumentException("shm.ratelimit." + scope.key() + ".per-minute must be more than 0 and at most "
+                        + Limit.MAX + ", not " + perMinute);
+            }
             int burst = config.getOptionalValue("shm.ratelimit." + scope.key() + ".burst", Integer.class)
                     .orElse(scope.defaultBurst);
             limits.put(scope, new Limit(perMinute, burst));
@@ -114,9 +119,9 @@ public class RateLimiter {
         if (waitSeconds > 0) {
             refusals.get(scope).increment();
             long retryAfter = (long) Math.ceil(waitSeconds);
-            throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinute() + " per minute",
+            throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinuteText() + " per minute",
                     Map.of("Retry-After", Long.toString(retryAfter),
-                            "X-RateLimit-Limit", Integer.toString(limit.perMinute()),
+                            "X-RateLimit-Limit", limit.perMinuteText(),
                             "X-RateLimit-Remaining", "0",
                             "X-RateLimit-Reset", Long.toString(now / 1000 + retryAfter)));
         }
@@ -175,11 +180,20 @@ public class RateLimiter {
         return refusals.get(scope).sum();
     }
 
-    /** Requests per minute and the largest burst. */
-    public record Limit(int perMinute, int burst) {
+    /** Requests per minute (a decimal below one for slow limits, such as one an hour) and the largest burst. */
+    public record Limit(double perMinute, int burst) {
 
         /** Far above any real client; a larger number is a typing mistake, not a limit. */
         static final int MAX = 1_000_000;
+
+        public Limit(int perMinute, int burst) {
+            this((double) perMinute, burst);
+        }
+
+        /** {@code 5}, or {@code 0.5}: as in answers and messages. */
+        public String perMinuteText() {
+            return java.math.BigDecimal.valueOf(perMinute).stripTrailingZeros().toPlainString();
+        }
 
         /** A limit from an operator's input, refused with the reason when it makes no sense. */
         public static Limit of(int perMinute, int burst) {

@@ -83,6 +83,24 @@ class RateLimiterTest {
     }
 
     @Test
+    void aLimitBelowOnePerMinuteIsKeptExactly() {
+        // One per hour, as the original server's SHM_RATELIMIT_SNAPSHOT_PERIOD=1h gives it.
+        RateLimiter hourly = limiter(Map.of("shm.ratelimit.snapshot.per-minute", "0.0166666666666667",
+                "shm.ratelimit.snapshot.burst", "1"));
+        hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        RefusedException refused = assertThrows(RefusedException.class, () -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+        assertEquals("3600", refused.headers().get("Retry-After"));
+        assertEquals("0.0166666666666667", refused.headers().get("X-RateLimit-Limit"));
+
+        clock.advance(Duration.ofMinutes(59));
+        assertThrows(RefusedException.class, () -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+        clock.advance(Duration.ofMinutes(1));
+        assertDoesNotThrow(() -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+
+        assertThrows(IllegalArgumentException.class, () -> limiter(Map.of("shm.ratelimit.snapshot.per-minute", "0")));
+    }
+
+    @Test
     void aLimitChangedAtRunTimeAppliesAtOnce() {
         RateLimiter limiter = limiter(Map.of());
         limiter.setLimit(RateLimiter.Scope.SNAPSHOT, 60, 1);
@@ -151,6 +169,9 @@ class RateLimiterTest {
             }
             if (type == Boolean.class) {
                 return Optional.of((T) Boolean.valueOf(value));
+            }
+            if (type == Double.class) {
+                return Optional.of((T) Double.valueOf(value));
             }
             return Optional.of((T) value);
         }
