@@ -1,7 +1,7 @@
 package io.shm.admin.boundary;
 
-import io.shm.admin.control.InstanceAdmin;
-import io.shm.admin.control.InstanceDirectory;
+import io.shm.instance.control.InstanceAdmin;
+import io.shm.instance.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

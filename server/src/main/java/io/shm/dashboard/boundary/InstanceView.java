@@ -1,8 +1,8 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.admin.control.InstanceAdmin;
-import io.shm.admin.control.InstanceDirectory;
 import io.shm.dashboard.control.ChartJson;
+import io.shm.instance.control.InstanceAdmin;
+import io.shm.instance.control.InstanceDirectory;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;

@@ -1,8 +1,8 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.admin.control.InstanceDirectory;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.instance.control.InstanceDirectory;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.shm.ingest.control;
 
+import io.shm.instance.entity.SignedInstance;
 import io.shm.persistence.control.SchemaMigration;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
@@ -66,7 +67,7 @@ public class SnapshotStore {
     KeyCache keys;
 
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
-    public void store(IngestRequest.SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
+    public void store(SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
             throws SQLException {
         String json = metrics.toString();
         OffsetDateTime received = receivedAt.atOffset(ZoneOffset.UTC);
@@ -91,7 +92,7 @@ public class SnapshotStore {
         }
     }
 
-    private RefusedException refusalFor(Connection connection, IngestRequest.SignedInstance signer) throws SQLException {
+    private RefusedException refusalFor(Connection connection, SignedInstance signer) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT status FROM instance WHERE id = ?")) {
             statement.setLong(1, signer.rowId());
             try (ResultSet row = statement.executeQuery()) {

@@ -1,9 +1,9 @@
 package io.shm.monitoring.boundary;
 
-import io.shm.admin.control.InstanceAdmin;
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.InstanceCounts;
+import io.shm.instance.control.InstanceAdmin;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.shm.signature.control;
 
-import io.shm.ingest.control.IngestRequest;
+import io.shm.instance.entity.SignedInstance;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import jakarta.annotation.Priority;
@@ -45,7 +45,7 @@ public class SignatureInterceptor {
         if (!verifier.verify(key.key(), signature.strip(), request.body())) {
             throw new RefusedException(Refusal.BAD_SIGNATURE);
         }
-        request.signedBy(new IngestRequest.SignedInstance(instanceId, key.rowId()));
+        request.signedBy(new SignedInstance(instanceId, key.rowId()));
         return invocation.proceed();
     }
 

@@ -1,10 +1,11 @@
-package io.shm.admin.control;
+package io.shm.instance.control;
 
 import io.shm.aggregation.control.Rollups;
+import io.shm.instance.entity.InstanceChanged;
 import io.shm.persistence.control.SchemaMigration;
-import io.shm.signature.control.KeyCache;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -29,7 +30,7 @@ public class InstanceAdmin {
     DataSource dataSource;
 
     @Inject
-    KeyCache keys;
+    Event<InstanceChanged> changed;
 
     @Inject
     Logger log;
@@ -37,7 +38,7 @@ public class InstanceAdmin {
     /** @return whether the instance exists (revoking a revoked instance changes nothing and is fine) */
     public boolean revoke(UUID instanceId) throws SQLException {
         boolean found = setStatus(instanceId, "REVOKED", "status <> 'REVOKED'");
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         if (found) {
             log.info(() -> "Instance " + instanceId + " revoked");
         }
@@ -47,7 +48,7 @@ public class InstanceAdmin {
     /** Lifts a revocation: the instance is active again (its key and history are unchanged). */
     public boolean reactivate(UUID instanceId) throws SQLException {
         boolean found = setStatus(instanceId, "ACTIVE", "status = 'REVOKED'");
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         return found;
     }
 
@@ -60,7 +61,7 @@ public class InstanceAdmin {
                 statement.executeUpdate();
             }
         });
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         if (found) {
             log.info(() -> "Instance " + instanceId + " deleted with its snapshots");
         }

@@ -1,4 +1,4 @@
-package io.shm.admin.control;
+package io.shm.instance.control;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.Rollups;
