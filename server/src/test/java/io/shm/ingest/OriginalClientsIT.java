@@ -184,7 +184,10 @@ class OriginalClientsIT {
     void keysWithControlCharactersAreStillRefused() throws Exception {
         ShmClient client = IngestClients.activeClient(base, app(), "1.0");
         for (String metrics : List.of("{\"a\\tb\":1}", "{\"a\\u0000b\":1}", "{\"\":1}", "{\"rlo\\u202Eexe\":1}", "{\"lone\\ud800\":1}")) {
-            ShmResponse refused = client.snapshot(start, json(metrics));
+            // As JSON text with its escapes: a lone surrogate cannot even be encoded as UTF-8 by a client.
+            String body = "{\"instance_id\":\"" + client.identity().instanceId() + "\",\"timestamp\":\""
+                    + ShmClient.timestamp(start) + "\",\"metrics\":" + metrics + "}";
+            ShmResponse refused = client.sendSigned("/v1/snapshot", body.getBytes(StandardCharsets.UTF_8));
             assertEquals(400, refused.status(), metrics + ": " + refused.body());
             assertEquals("key_not_allowed", json(refused.body()).getString("reason"), metrics);
         }

@@ -130,6 +130,12 @@ class OriginalServerConfigSourceTest {
     }
 
     @Test
+    void microProfileConfigFindsItAsAServiceOfTheWar() {
+        assertTrue(java.util.ServiceLoader.load(org.eclipse.microprofile.config.spi.ConfigSource.class).stream()
+                .anyMatch(provider -> provider.type() == OriginalServerConfigSource.class));
+    }
+
+    @Test
     void itSitsJustAboveTheWarsDefaultsSoEveryOtherSourceWins() {
         OriginalServerConfigSource source = new OriginalServerConfigSource(Map.of("GITHUB_TOKEN", "t"), key -> null, line -> { });
         assertEquals(101, source.getOrdinal());

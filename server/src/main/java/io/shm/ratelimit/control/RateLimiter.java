@@ -66,7 +66,8 @@ public class RateLimiter {
     static final String SHARED_BUCKETS = "shm-rate-limits";
     /**
      * A shared bucket untouched this long is dropped, which is the same as a full bucket for every
-     * limit that refills within an hour (all but a burst above 60 at one per minute).
+     * limit that refills within an hour (all but a burst above 60 at one per minute); longer when a
+     * configured limit refills more slowly ({@link #sharedExpiry}).
      */
     static final Duration SHARED_EXPIRY = Duration.ofHours(1);
 
@@ -105,7 +106,22 @@ public class RateLimiter {
             buckets.put(scope, new ConcurrentHashMap<>());
             refusals.put(scope, new LongAdder());
         }
-        shared = cluster.cache(SHARED_BUCKETS, String.class, Long.class, SHARED_EXPIRY).orElse(null);
+        shared = cluster.cache(SHARED_BUCKETS, String.class, Long.class, sharedExpiry(limits.values())).orElse(null);
+    }
+
+    /**
+     * {@link #SHARED_EXPIRY}, or longer when a configured limit refills more slowly (the original
+     * server's limits per period can be one an hour): a bucket must not be dropped before it is full.
+     */
+    static Duration sharedExpiry(java.util.Collection<Limit> configured) {
+        Duration expiry = SHARED_EXPIRY;
+        for (Limit limit : configured) {
+            Duration refill = Duration.ofMillis((long) Math.ceil(limit.burst() * 60_000.0 / limit.perMinute()));
+            if (refill.compareTo(expiry) > 0) {
+                expiry = refill;
+            }
+        }
+        return expiry;
     }
 
     /** Takes one token for {@code key}, or refuses the request with 429. */

@@ -12,6 +12,7 @@ import io.shm.testing.MutableClock;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +99,14 @@ class RateLimiterTest {
         assertDoesNotThrow(() -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
 
         assertThrows(IllegalArgumentException.class, () -> limiter(Map.of("shm.ratelimit.snapshot.per-minute", "0")));
+    }
+
+    @Test
+    void sharedBucketsLiveAtLeastAsLongAsTheSlowestRefill() {
+        assertEquals(Duration.ofHours(1), RateLimiter.sharedExpiry(List.of(new RateLimiter.Limit(1, 2), new RateLimiter.Limit(30, 30))));
+        assertEquals(Duration.ofHours(2).toSeconds(),
+                RateLimiter.sharedExpiry(List.of(new RateLimiter.Limit(1.0 / 60, 2), new RateLimiter.Limit(5, 2))).toSeconds(),
+                "two tokens at one an hour");
     }
 
     @Test
