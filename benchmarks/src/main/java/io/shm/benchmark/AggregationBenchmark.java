@@ -55,7 +55,7 @@ public final class AggregationBenchmark {
     static final Duration TARGET_MEDIAN = Duration.ofMillis(150);
     private static final String ADMIN_TOKEN = "aggregation-benchmark-" + HexFormat.of().formatHex(randomBytes());
     private static final String ADMIN_PASSWORD = "benchmark-" + HexFormat.of().formatHex(randomBytes());
-    /** {@code io.shm.aggregation.control.Rollups.ADVISORY_LOCK}: held while the rollup job works. */
+    /** {@code io.shm.aggregation.control.Rollups.LEASE_KEY}: held while the rollup job works. */
     private static final long ROLLUP_LOCK = 0x53484d5f524f4c4cL;
     /** The rollup job's first run after a start: at second 5 of the next minute, so within 65 s. */
     private static final Duration FIRST_ROLLUP_RUN = Duration.ofSeconds(75);

@@ -10,13 +10,17 @@ import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Every exception that leaves a resource becomes a small problem+json body: refusals with their
- * reason, JAX-RS's own errors (404, 405, 406...) with theirs, a database outage as 503 with
- * Retry-After. Anything else is a defect: logged, and answered 500 without a stack trace.
+ * reason, JAX-RS's own errors (404, 405, 406...) with theirs, and database failures by their cause
+ * ({@link DatabaseFailure}): an outage as 503 with Retry-After, a value the database refuses as 400
+ * {@code unstorable_value}, a lost race as 409 {@code concurrent_change}. Anything else is a defect:
+ * logged once with its stack trace and a correlation id, and answered 500 {@code internal_error} with
+ * that id and nothing more.
  */
 @Provider
 @ApplicationScoped
@@ -44,29 +48,37 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             return Problems.of(status.getStatusCode(), reason, status.getReasonPhrase(), null,
                     allow == null ? Map.of() : Map.of(HttpHeaders.ALLOW, allow));
         }
-        if (isDatabaseFailure(thrown)) {
-            stats.refused(Refusal.DATABASE_UNAVAILABLE);
-            log.log(Level.WARNING, "Database unavailable: {0}", rootMessage(thrown));
-            return Problems.of(Refusal.DATABASE_UNAVAILABLE, null, Map.of("Retry-After", RETRY_AFTER_SECONDS));
-        }
-        stats.failed(thrown);
-        log.log(Level.SEVERE, "Unexpected failure while serving a request", thrown);
-        return Problems.of(500, "internal_error", "Internal Server Error", null, Map.of());
-    }
-
-    /** A JDBC failure anywhere in the chain, as JPA, JTA and the pool wrap it. */
-    public static boolean isDatabaseFailure(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String type = t.getClass().getName();
-            if (t instanceof SQLException
-                    || type.startsWith("jakarta.resource.")
-                    // a commit that failed: the database went away during the transaction
-                    || type.startsWith("jakarta.transaction.")
-                    || type.equals("org.eclipse.persistence.exceptions.DatabaseException")) {
-                return true;
+        switch (DatabaseFailure.of(thrown)) {
+            case UNAVAILABLE -> {
+                stats.refused(Refusal.DATABASE_UNAVAILABLE);
+                log.log(Level.WARNING, "Database unavailable: {0}", rootMessage(thrown));
+                return Problems.of(Refusal.DATABASE_UNAVAILABLE, null, Map.of("Retry-After", RETRY_AFTER_SECONDS));
+            }
+            case REFUSED_VALUE -> {
+                return refusedByDatabase(Refusal.UNSTORABLE_VALUE, thrown);
+            }
+            case CONFLICT -> {
+                return refusedByDatabase(Refusal.CONCURRENT_CHANGE, thrown);
+            }
+            default -> {
+                return internalError(thrown);
             }
         }
-        return false;
+    }
+
+    /** The SQL state says which rule was broken; the driver's message could echo the request's data, so it stays in the log. */
+    private Response refusedByDatabase(Refusal refusal, Throwable thrown) {
+        stats.refused(refusal);
+        String state = DatabaseFailure.sqlState(thrown);
+        log.log(Level.FINE, "Database refused a request ({0}): {1}", new Object[] {state, rootMessage(thrown)});
+        return Problems.of(refusal, state == null ? null : "SQL state " + state, Map.of());
+    }
+
+    private Response internalError(Throwable thrown) {
+        stats.failed(thrown);
+        String correlationId = UUID.randomUUID().toString();
+        log.log(Level.SEVERE, "Unexpected failure while serving a request, correlation id " + correlationId, thrown);
+        return Problems.internalError(correlationId);
     }
 
     private static String rootMessage(Throwable thrown) {

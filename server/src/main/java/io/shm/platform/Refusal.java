@@ -19,6 +19,7 @@ public enum Refusal {
     NUMBER_OUT_OF_RANGE(400, "A number has more digits or a larger exponent than allowed."),
     NUL_CHARACTER(400, "Text must not contain the NUL character (U+0000)."),
     INVALID_PARAMETER(400, "A parameter is missing or invalid."),
+    UNSTORABLE_VALUE(400, "The database refuses a value of the request (out of range, or not storable)."),
     // 401
     MISSING_SIGNATURE(401, "The X-Instance-ID and X-Signature headers are required."),
     MISSING_TOKEN(401, "An API token is required: Authorization: Bearer <token>."),
@@ -35,6 +36,7 @@ public enum Refusal {
     KEY_CONFLICT(409, "This instance_id is registered with another public key."),
     REPLAYED_SNAPSHOT(409, "The snapshot is not later than the last one accepted from this instance."),
     FUTURE_SNAPSHOT(409, "The snapshot's timestamp is too far in the future."),
+    CONCURRENT_CHANGE(409, "A concurrent request changed the same data first; send the request again."),
     // 413, 415, 429, 503
     BODY_TOO_LARGE(413, "The body is larger than allowed."),
     UNSUPPORTED_MEDIA_TYPE(415, "The body must be JSON: a form, multipart, XML, HTML or media body is refused."),

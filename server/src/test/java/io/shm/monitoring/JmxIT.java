@@ -62,7 +62,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The MXBeans through the real remote connector, as jconsole would reach them: over RMI from this
- * JVM, with the password and access files of {@link JmxTestSession}. Rate limits start off in this
+ * JVM, with the password and access files of {@link JmxTestSession}; each user reaches the server's
+ * MBeans and the read-only platform ones, nothing else. Rate limits start off in this
  * deployment; the test that needs them switches them on through JMX and back off.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -148,7 +149,7 @@ class JmxIT {
             RateLimitsMXBean limits = proxy(jmx, JmxRegistration.RATE_LIMITS, RateLimitsMXBean.class);
             Map<String, Limit> before = limits.getLimits();
 
-            assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin]",
+            assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin, login]",
                     illegalArgument(() -> limits.setLimit("snapshots", 10, 10)));
             assertEquals("burst must be between 1 and 1000000, not 0",
                     illegalArgument(() -> limits.setLimit("snapshot", 10, 0)));
@@ -376,6 +377,52 @@ class JmxIT {
     }
 
     @Test
+    void aReadOnlyUserReadsTheServerAndTheJvmButReachesNothingElse() throws Exception {
+        try (JMXConnector jmx = connect(MONITOR, MONITOR_PASSWORD)) {
+            MBeanServerConnection connection = jmx.getMBeanServerConnection();
+
+            assertEquals(100_000, connection.getAttribute(JmxRegistration.CACHES, "KeyCacheCapacity"));
+            assertTrue((Long) connection.getAttribute(RUNTIME, "Uptime") > 0);
+            assertTrue(connection.getAttribute(RUNTIME, "VmName").toString().length() > 0);
+            assertThrows(SecurityException.class, () -> connection.getAttribute(RUNTIME, "InputArguments"),
+                    "command lines carry secrets: -Dshm.db.password=...");
+            assertThrows(SecurityException.class, () -> connection.getAttribute(RUNTIME, "SystemProperties"));
+            assertThrows(SecurityException.class, () -> connection.invoke(JmxRegistration.CACHES, "clear", null, null));
+            assertThrows(SecurityException.class, () -> connection.invoke(DIAGNOSTIC_COMMAND, "vmSystemProperties", null, null));
+            assertThrows(SecurityException.class, () -> connection.getMBeanInfo(DIAGNOSTIC_COMMAND));
+
+            for (ObjectName name : connection.queryNames(null, null)) {
+                assertTrue(name.getDomain().equals("io.shm") || name.getDomain().equals("java.lang")
+                        || name.getCanonicalName().equals("JMImplementation:type=MBeanServerDelegate"), "listed: " + name);
+            }
+            assertTrue(connection.queryNames(null, null).contains(RUNTIME));
+        }
+    }
+
+    @Test
+    void aReadWriteUserRunsTheServersOperationsButNotThePlatformsDangerousOnes() throws Exception {
+        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+            MBeanServerConnection connection = jmx.getMBeanServerConnection();
+
+            connection.invoke(JmxRegistration.CACHES, "clear", null, null);
+            assertThrows(SecurityException.class, () -> connection.invoke(DIAGNOSTIC_COMMAND, "vmSystemProperties", null, null));
+            assertThrows(SecurityException.class, () -> connection.invoke(DIAGNOSTIC_COMMAND, "compilerDirectivesAdd",
+                    new Object[] {new String[] {"/tmp/x"}}, new String[] {String[].class.getName()}));
+            assertThrows(SecurityException.class, () -> connection.invoke(HOTSPOT_DIAGNOSTIC, "setVMOption",
+                    new Object[] {"HeapDumpOnOutOfMemoryError", "true"}, new String[] {"java.lang.String", "java.lang.String"}));
+            assertThrows(SecurityException.class, () -> connection.invoke(HOTSPOT_DIAGNOSTIC, "dumpHeap",
+                    new Object[] {"/tmp/heap.hprof", true}, new String[] {"java.lang.String", "boolean"}));
+            assertThrows(SecurityException.class, () -> connection.invoke(new ObjectName("java.lang:type=Memory"), "gc", null, null),
+                    "the platform's MXBeans are read-only for everyone");
+            assertThrows(SecurityException.class, () -> connection.createMBean("javax.management.loading.MLet",
+                    new ObjectName("io.shm:type=MLet")));
+            assertFalse(connection.isRegistered(new ObjectName("io.shm:type=MLet")));
+            assertTrue(connection.queryNames(new ObjectName("amx:*"), null).isEmpty(), "no Payara MBeans");
+            assertTrue(connection.queryNames(new ObjectName("com.sun.management:*"), null).isEmpty());
+        }
+    }
+
+    @Test
     void theConnectorListensOnLoopbackOnly() throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", JmxTestSession.port()), 2000);
@@ -387,6 +434,18 @@ class JmxIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    private static final ObjectName RUNTIME = objectName("java.lang:type=Runtime");
+    private static final ObjectName DIAGNOSTIC_COMMAND = objectName("com.sun.management:type=DiagnosticCommand");
+    private static final ObjectName HOTSPOT_DIAGNOSTIC = objectName("com.sun.management:type=HotSpotDiagnostic");
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 
     private static JMXServiceURL serviceUrl() throws IOException {
         String at = "127.0.0.1:" + JmxTestSession.port();

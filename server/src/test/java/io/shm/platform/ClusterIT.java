@@ -13,7 +13,10 @@ import io.shm.testing.LocalMachine;
 import io.shm.testing.ServerProcess;
 import io.shm.testing.TestDatabase;
 import jakarta.json.Json;
+import io.shm.aggregation.control.Rollups;
+import io.shm.retention.control.Retention;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -42,12 +48,14 @@ import org.junit.jupiter.api.Test;
  * test PostgreSQL, behind a load balancer at 127.0.0.1 that names the client in X-Forwarded-For:
  * they share one rate limit per client and one public-key cache, node2 reaches the database only
  * through the server's own pool of {@code jdbc-pool.asadmin}, and every server-config command
- * applies without a complaint from Payara.
+ * applies without a complaint from Payara. The scheduled jobs run on one node at a time.
  */
 class ClusterIT {
 
     private static final Duration READY_WITHIN = Duration.ofMinutes(5);
-    private static final Path SERVER_CONFIG = Path.of("server-config").toAbsolutePath();
+    /** At the repository's root, beside the module the tests run in. */
+    private static final Path SERVER_CONFIG = Files.isDirectory(Path.of("server-config"))
+            ? Path.of("server-config").toAbsolutePath() : Path.of("..", "server-config").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "cluster-it").toAbsolutePath();
 
     private static final String ADMIN_TOKEN = "shm_cluster-test-admin-token-0123456789";
@@ -174,6 +182,93 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void aJobRunsOnOneNodeAtATime() throws Exception {
+        List<AdminClient> admins = nodes.stream().map(ClusterIT::admin).toList();
+        try (Connection otherNode = TestDatabase.get().dataSource().getConnection()) {
+            // The test's session holds both jobs, as a node in the middle of a run does.
+            advisory(otherNode, "pg_advisory_lock", Retention.LEASE_KEY);
+            advisory(otherNode, "pg_advisory_lock", Rollups.LEASE_KEY);
+
+            for (AdminClient admin : admins) {
+                assertTrue(maintenance(admin, "retention").getBoolean("skipped"), "retention is skipped on every node");
+                assertTrue(maintenance(admin, "rollups").getBoolean("skipped"), "and so are the rollups");
+            }
+
+            advisory(otherNode, "pg_advisory_unlock", Retention.LEASE_KEY);
+            advisory(otherNode, "pg_advisory_unlock", Rollups.LEASE_KEY);
+        }
+        assertFalse(maintenance(admins.get(1), "retention").getBoolean("skipped"), "runs once the lease is free");
+        assertFalse(maintenance(admins.get(0), "retention").getBoolean("skipped"), "on either node");
+        // The rollups also run every minute on both nodes: wait until this request is the one that gets the lease.
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        boolean ran = false;
+        while (!ran && System.nanoTime() < deadline) {
+            ran = !maintenance(admins.get(0), "rollups").getBoolean("skipped");
+        }
+        assertTrue(ran, "the rollups run once the lease is free");
+    }
+
+    @Test
+    void aPartitionHeldByALongReaderIsKeptForTheNextRetentionRunWhileSnapshotsAreAccepted() throws Exception {
+        String expired = "snapshot_d20000102";
+        try (Connection connection = TestDatabase.get().dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + expired + " PARTITION OF snapshot"
+                    + " FOR VALUES FROM ('2000-01-02 00:00:00+00') TO ('2000-01-03 00:00:00+00')");
+        }
+        Map<String, String> from = Map.of("X-Forwarded-For", "203.0.113.40");
+        ShmClient client = new ShmClient(nodes.get(1).base, InstanceIdentity.generate(), Http.client());
+        byte[] registration = client.registerBody("Retention Lock App", "1.0.0", null, null, null);
+        assertEquals(201, client.send("/v1/register", registration, with(ShmClient.jsonHeaders(), from)).status());
+        byte[] activation = client.activateBody();
+        assertEquals(200, client.send("/v1/activate", activation, with(client.signedHeaders(activation), from)).status());
+        AdminClient admin = admin(nodes.get(0));
+
+        JsonObject blocked;
+        try (Connection reader = TestDatabase.get().dataSource().getConnection()) {
+            reader.setAutoCommit(false);
+            try (Statement read = reader.createStatement()) {
+                read.executeQuery("SELECT count(*) FROM " + expired).close();
+            }
+            CompletableFuture<JsonObject> retention = CompletableFuture.supplyAsync(() -> maintenance(admin, "retention"));
+            ShmResponse during = client.snapshot(Instant.now().minusSeconds(2), Json.createObjectBuilder().add("users_count", 1).build());
+            blocked = retention.get(2, TimeUnit.MINUTES);
+            ShmResponse after = client.snapshot(Instant.now().minusSeconds(1), Json.createObjectBuilder().add("users_count", 2).build());
+
+            assertEquals(202, during.status(), "accepted while the retention waited for its lock: " + during.body());
+            assertEquals(202, after.status(), after.body());
+            reader.commit();
+        }
+        assertFalse(blocked.getBoolean("skipped"), blocked.toString());
+        assertTrue(blocked.getJsonArray("kept_partitions").getValuesAs(JsonString.class).stream()
+                .anyMatch(name -> name.getString().equals(expired)), "kept for the next run: " + blocked);
+
+        JsonObject next = maintenance(admin(nodes.get(1)), "retention");
+
+        assertTrue(next.getJsonArray("dropped_partitions").getValuesAs(JsonString.class).stream()
+                .anyMatch(name -> name.getString().equals(expired)), "dropped once the reader ended: " + next);
+    }
+
+    private static AdminClient admin(Node node) {
+        try {
+            return new AdminClient(node.base.toURL(), ADMIN_TOKEN);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonObject maintenance(AdminClient admin, String job) {
+        return (JsonObject) AdminClient.ok(admin.post("/api/v1/admin/maintenance/" + job, null));
+    }
+
+    private static void advisory(Connection connection, String function, long key) throws Exception {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
+            statement.setLong(1, key);
+            statement.executeQuery().close();
+        }
+    }
+
     private static ShmResponse register(Node node, String clientAddress) throws Exception {
         ShmClient client = new ShmClient(node.base, InstanceIdentity.generate(), Http.client());
         byte[] body = client.registerBody("Clustered App", "1.0.0", null, null, null);
@@ -202,11 +297,14 @@ class ClusterIT {
             this.jmxPort = jmxPort;
         }
 
-        /** An attribute of {@code io.shm:type=Caches}, over the node's remote JMX connector. */
+        /**
+         * An attribute of {@code io.shm:type=Caches}, over the node's remote JMX connector, with the
+         * credentials the node generated and printed in its log.
+         */
         long keyCache(String attribute) throws Exception {
             JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + jmxPort
                     + "/jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+            try (JMXConnector connector = JMXConnectorFactory.connect(url, io.shm.testing.JmxTestSession.generatedCredentials(logFile))) {
                 return ((Number) connector.getMBeanServerConnection()
                         .getAttribute(new ObjectName("io.shm:type=Caches"), attribute)).longValue();
             }

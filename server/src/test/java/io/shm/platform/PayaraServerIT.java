@@ -1,6 +1,7 @@
 package io.shm.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shm.client.InstanceIdentity;
@@ -10,6 +11,7 @@ import io.shm.monitoring.boundary.InstancesMXBean;
 import io.shm.monitoring.boundary.JmxRegistration;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
+import io.shm.testing.JmxTestSession;
 import io.shm.testing.LocalMachine;
 import io.shm.testing.ServerProcess;
 import io.shm.testing.TestDatabase;
@@ -119,7 +121,10 @@ class PayaraServerIT {
         assertEquals(201, client.register("Server App", "3.0.0", null, null, null).status());
         assertEquals(200, client.activate().status());
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + jmxPort + "/jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url).close(), "no anonymous JMX");
+        // Started without a password file, the server generated a password and printed it once in its log.
+        Path serverLog = DOMAINS.resolve(DOMAIN).resolve("logs").resolve("server.log");
+        try (JMXConnector connector = JMXConnectorFactory.connect(url, JmxTestSession.generatedCredentials(serverLog))) {
             InstancesMXBean instances = JMX.newMXBeanProxy(connector.getMBeanServerConnection(), JmxRegistration.INSTANCES,
                     InstancesMXBean.class);
             long revoked = instances.getRevoked();

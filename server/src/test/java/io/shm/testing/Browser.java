@@ -95,6 +95,17 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Clicks the element and waits until the page it leads to has loaded: the page the click left is
+     * marked, and the wait ends when a page without the mark is complete, so nothing is read from the
+     * page being left.
+     */
+    public void clickAndWaitForNextPage(String id) {
+        script("window.__shmPageLeft = true;");
+        byId(id).click();
+        waitUntil("window.__shmPageLeft === undefined && document.readyState === 'complete'");
+    }
+
     public String url() {
         return driver.getCurrentUrl();
     }

@@ -43,6 +43,19 @@ public class JmxTestSession implements LauncherSessionListener {
         }
     }
 
+    /**
+     * The JMX credentials a server printed in its log when it started without a password file: user
+     * {@code admin} and the generated password, as an operator reads them.
+     */
+    public static java.util.Map<String, Object> generatedCredentials(Path serverLog) throws IOException {
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("JMX login: user 'admin', password '([^']+)'")
+                .matcher(Files.readString(serverLog, java.nio.charset.StandardCharsets.UTF_8));
+        if (!printed.find()) {
+            throw new IllegalStateException("no generated JMX password in " + serverLog);
+        }
+        return java.util.Map.of(javax.management.remote.JMXConnector.CREDENTIALS, new String[] {"admin", printed.group(1)});
+    }
+
     /** The port of the remote JMX connector of the {@code payara-micro-jmx} container. */
     public static int port() {
         return Integer.parseInt(System.getProperty("shm.test.jmx.port"));

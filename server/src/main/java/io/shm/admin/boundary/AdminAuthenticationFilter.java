@@ -57,7 +57,7 @@ public class AdminAuthenticationFilter implements ContainerRequestFilter {
         try {
             token = tokens.authenticate(secret);
         } catch (SQLException e) {
-            throw new IllegalStateException("token lookup failed", e); // mapped to 503 by ProblemMapper
+            throw new IllegalStateException("token lookup failed", e); // ProblemMapper answers by the SQL state
         }
         if (token.isEmpty()) {
             throw unauthorized(Refusal.UNKNOWN_TOKEN);

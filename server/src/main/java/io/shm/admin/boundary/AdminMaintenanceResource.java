@@ -1,6 +1,7 @@
 package io.shm.admin.boundary;
 
 import io.shm.aggregation.control.Rollups;
+import io.shm.persistence.control.PartitionMaintenance;
 import io.shm.platform.JsonSupport;
 import io.shm.retention.control.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.OptionalInt;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -24,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Runs the scheduled jobs now: {@code POST /api/v1/admin/maintenance/rollups?since=} recomputes the rollup
  * buckets whose inputs changed since then (after a bulk import, say); {@code .../retention} applies the
- * retention at once.
+ * retention at once; {@code .../partitions} moves snapshots out of the default partition and makes the
+ * missing daily partitions. A job another node is running is skipped ({@code "skipped": true}).
  */
 @ApplicationScoped
 @AdminApi
@@ -44,6 +47,9 @@ public class AdminMaintenanceResource {
     @Inject
     Retention retention;
 
+    @Inject
+    PartitionMaintenance partitions;
+
     @POST
     @Path("rollups")
     @Operation(summary = "Recompute the rollup buckets whose inputs changed since a time")
@@ -51,10 +57,11 @@ public class AdminMaintenanceResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public JsonObject rollups(@QueryParam("since") String since) throws SQLException {
-        int buckets = since == null || since.isBlank()
+        OptionalInt buckets = since == null || since.isBlank()
                 ? rollups.refresh()
                 : rollups.refreshSince(Parameters.instant("since", since, Instant.EPOCH));
-        return JsonSupport.object().add("buckets_recomputed", buckets).build();
+        return JsonSupport.object().add("skipped", buckets.isEmpty())
+                .add("buckets_recomputed", buckets.orElse(0)).build();
     }
 
     @POST
@@ -66,7 +73,22 @@ public class AdminMaintenanceResource {
         Retention.Run run = retention.purgeNow();
         var dropped = JsonSupport.array();
         run.droppedPartitions().forEach(dropped::add);
+        var kept = JsonSupport.array();
+        run.keptPartitions().forEach(kept::add);
         return JsonSupport.object().add("retention_days", retention.days()).add("cutoff", run.cutoff().toString())
-                .add("dropped_partitions", dropped).add("bucket_rows_deleted", run.bucketRowsDeleted()).build();
+                .add("skipped", run.skipped())
+                .add("dropped_partitions", dropped).add("kept_partitions", kept)
+                .add("bucket_rows_deleted", run.bucketRowsDeleted()).build();
+    }
+
+    @POST
+    @Path("partitions")
+    @Operation(summary = "Move snapshots out of the default partition and make the missing daily partitions now")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public JsonObject partitions() throws SQLException {
+        PartitionMaintenance.Run run = partitions.runNow();
+        return JsonSupport.object().add("rows_moved", run.rowsMoved())
+                .add("partitions_created", run.partitionsCreated()).build();
     }
 }

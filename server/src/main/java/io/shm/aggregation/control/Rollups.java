@@ -2,6 +2,7 @@ package io.shm.aggregation.control;
 
 import io.shm.aggregation.entity.Bucket;
 import io.shm.persistence.control.Jdbc;
+import io.shm.persistence.control.JobLease;
 import io.shm.persistence.control.Rows;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -16,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +42,12 @@ import javax.sql.DataSource;
  *
  * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
  * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
- * PostgreSQL advisory lock lets one of them do the work.
+ * {@link JobLease} held for the whole run lets one of them do the work, and the others skip that run.
+ *
+ * <p>The covered time is the database's clock ({@code now()}, the start of the run's transaction),
+ * not the node's: a node whose clock runs ahead would otherwise record a covered time in the future,
+ * and the next run on a node with the right time would take it for no coverage at all and recompute
+ * eight days of buckets.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -53,9 +59,10 @@ public class Rollups {
      * last run ran, or stamped by a node whose clock is a little behind, is not missed.
      */
     public static final Duration LOOKBACK = Duration.ofMinutes(5);
-    /** The very first run on a database (or one whose covered time lies ahead of the clock) looks this far. */
+    /** The very first run on a database (or one whose covered time lies ahead of the database's clock) looks this far. */
     static final Duration FIRST_LOOKBACK = Duration.ofDays(8);
-    static final long ADVISORY_LOCK = 0x53484d5f524f4c4cL;
+    /** The advisory lock key of the job ("SHM_ROLL"), the same on every node. */
+    public static final long LEASE_KEY = 0x53484d5f524f4c4cL;
 
     static final String CHANGED_BUCKETS = """
             SELECT DISTINCT application_id, width, bucket_start FROM instance_bucket WHERE updated_at >= ?
@@ -137,9 +144,6 @@ public class Rollups {
     DataSource dataSource;
 
     @Inject
-    Clock clock;
-
-    @Inject
     ActiveWindow window;
 
     @Inject
@@ -150,7 +154,9 @@ public class Rollups {
     @Schedule(hour = "*", minute = "*", second = "5", persistent = false, info = "fleet rollups")
     void everyMinute() {
         try {
-            refresh();
+            if (refresh().isEmpty()) {
+                log.fine("Rollups skipped: another node is running them");
+            }
         } catch (SQLException e) {
             log.log(Level.WARNING, "Could not update the fleet rollups (SQL state {0}); the next run catches up",
                     e.getSQLState());
@@ -162,17 +168,19 @@ public class Rollups {
      * so a restart or another node carries on from it) and every bucket marked dirty; then records
      * this run's start as covered.
      *
-     * @return how many buckets were recomputed; 0 as well when another node holds the work
+     * @return how many buckets were recomputed; empty when another node is running the job
      */
-    public int refresh() throws SQLException {
+    public OptionalInt refresh() throws SQLException {
         return run(null);
     }
 
     /**
      * Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones (the
      * covered time stays as it is).
+     *
+     * @return how many buckets were recomputed; empty when another node is running the job
      */
-    public int refreshSince(Instant since) throws SQLException {
+    public OptionalInt refreshSince(Instant since) throws SQLException {
         return run(since);
     }
 
@@ -183,37 +191,52 @@ public class Rollups {
                 .orElse(started.minus(FIRST_LOOKBACK));
     }
 
-    private int run(Instant requestedSince) throws SQLException {
+    private OptionalInt run(Instant requestedSince) throws SQLException {
         running.lock();
-        try (Connection connection = dataSource.getConnection()) {
-            Instant started = clock.instant();
-            connection.setAutoCommit(false);
-            try {
-                if (!tryLock(connection)) {
-                    connection.rollback();
-                    return 0;
-                }
-                Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
-                List<BucketRef> buckets = changedBuckets(connection, since);
-                for (BucketRef bucket : buckets) {
-                    recompute(connection, bucket);
-                }
-                Instant now = window.now();
-                recomputeCurrent(connection, now, window.activeSince());
-                recomputeKeys(connection, now);
-                if (requestedSince == null) {
-                    cover(connection, started);
-                }
-                connection.commit();
-                return buckets.size();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        try {
+            Optional<JobLease> lease = JobLease.tryAcquire(dataSource, LEASE_KEY);
+            if (lease.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            try (JobLease held = lease.get(); Connection connection = dataSource.getConnection()) {
+                return OptionalInt.of(runHoldingLease(connection, requestedSince));
             }
         } finally {
             running.unlock();
+        }
+    }
+
+    private int runHoldingLease(Connection connection, Instant requestedSince) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            Instant started = databaseNow(connection);
+            Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
+            List<BucketRef> buckets = changedBuckets(connection, since);
+            for (BucketRef bucket : buckets) {
+                recompute(connection, bucket);
+            }
+            Instant now = window.now();
+            recomputeCurrent(connection, now, window.activeSince());
+            recomputeKeys(connection, now);
+            if (requestedSince == null) {
+                cover(connection);
+            }
+            connection.commit();
+            return buckets.size();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The start of the current transaction by the database's clock, the one every node shares. */
+    private static Instant databaseNow(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT now()")) {
+            row.next();
+            return Rows.instant(row, 1);
         }
     }
 
@@ -224,8 +247,15 @@ public class Rollups {
         }
     }
 
-    private static void cover(Connection connection, Instant started) throws SQLException {
-        stamp(connection, "rollup_coverage", "covered_until", started);
+    /** Covered until the start of this run's transaction, by the database's clock. */
+    static final String COVER = """
+            INSERT INTO rollup_coverage (id, covered_until) VALUES (1, now())
+            ON CONFLICT (id) DO UPDATE SET covered_until = excluded.covered_until""";
+
+    private static void cover(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(COVER);
+        }
     }
 
     /** Sets the time in a one-row state table ({@code id = 1}). */
@@ -248,14 +278,6 @@ public class Rollups {
                 ON CONFLICT DO NOTHING""")) {
             statement.setLong(1, instanceRowId);
             statement.executeUpdate();
-        }
-    }
-
-    private static boolean tryLock(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_try_advisory_xact_lock(" + ADVISORY_LOCK + ")")) {
-            result.next();
-            return result.getBoolean(1);
         }
     }
 

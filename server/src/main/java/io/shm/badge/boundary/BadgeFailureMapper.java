@@ -9,16 +9,21 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * What the badge resource does not answer itself, as an error badge: JAX-RS's own errors (a path
- * that is no badge, a method other than GET) with their status, and defects as 500, logged.
+ * that is no badge, a method other than GET) with their status, and defects as 500, logged with a
+ * correlation id that the answer carries in a header.
  */
 @Provider
 @ApplicationScoped
 public class BadgeFailureMapper implements ExceptionMapper<Throwable> {
+
+    /** An image has no room for a problem body: the id that the log line carries goes in a header. */
+    static final String CORRELATION_HEADER = "X-Correlation-ID";
 
     @Inject
     IngestStats stats;
@@ -37,7 +42,9 @@ public class BadgeFailureMapper implements ExceptionMapper<Throwable> {
             return (allow == null ? answer : answer.header(HttpHeaders.ALLOW, allow)).build();
         }
         stats.failed(thrown);
-        log.log(Level.SEVERE, "Unexpected failure while drawing a badge", thrown);
-        return BadgeAnswers.error(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), null, "error").build();
+        String correlationId = UUID.randomUUID().toString();
+        log.log(Level.SEVERE, "Unexpected failure while drawing a badge, correlation id " + correlationId, thrown);
+        return BadgeAnswers.error(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), null, "error")
+                .header(CORRELATION_HEADER, correlationId).build();
     }
 }

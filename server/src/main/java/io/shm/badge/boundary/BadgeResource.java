@@ -3,6 +3,7 @@ package io.shm.badge.boundary;
 import io.shm.badge.control.BadgeColor;
 import io.shm.badge.control.BadgeValue;
 import io.shm.badge.control.Badges;
+import io.shm.platform.DatabaseFailure;
 import io.shm.platform.ProblemMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,8 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * {@code GET /badge/{slug}/instances|version|metric/{key}|combined}, with optional {@code label} and
  * {@code color} query parameters. An unknown app or key is answered 200 with an error badge, since
- * an image tag shows nothing of an error status; a database failure is 503 with Retry-After, still
- * an image. No {@code @Produces}: whatever an image request accepts, the answer is SVG.
+ * an image tag shows nothing of an error status; a database outage is 503 with Retry-After, a
+ * parameter the database refuses 400, still an image. No {@code @Produces}: whatever an image request accepts, the answer is SVG.
  */
 @Path("{slug}")
 @ApplicationScoped
@@ -85,13 +86,19 @@ public class BadgeResource {
         BadgeValue value;
         try {
             value = lookup.value();
-        } catch (SQLException e) {
-            return unavailable(label, e);
-        } catch (RuntimeException e) {
-            if (!ProblemMapper.isDatabaseFailure(e)) {
-                throw e;
+        } catch (SQLException | RuntimeException e) {
+            switch (DatabaseFailure.of(e)) {
+                case UNAVAILABLE -> {
+                    return unavailable(label, e);
+                }
+                case REFUSED_VALUE -> {
+                    // A parameter the database cannot compare with anything (say, bytes that are no UTF-8 text).
+                    return BadgeAnswers.error(Response.Status.BAD_REQUEST.getStatusCode(), label, "invalid").build();
+                }
+                default -> {
+                    throw e instanceof RuntimeException unexpected ? unexpected : new IllegalStateException(e);
+                }
             }
-            return unavailable(label, e);
         }
         if (value.error()) {
             return BadgeAnswers.error(Response.Status.OK.getStatusCode(), label, value.message()).build();

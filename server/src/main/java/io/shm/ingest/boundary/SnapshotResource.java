@@ -122,7 +122,7 @@ public class SnapshotResource {
         return Response.accepted(RECEIVED).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    private static Instant parseTimestamp(String text) {
+    static Instant parseTimestamp(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {

@@ -47,6 +47,9 @@ public class RetentionJmx implements RetentionMXBean {
     }
 
     static String summary(Retention.Run run) {
+        if (run.skipped()) {
+            return "skipped: another node is running the retention";
+        }
         List<String> dropped = run.droppedPartitions();
         String partitions = switch (dropped.size()) {
             case 0 -> "no snapshot partition";
@@ -55,6 +58,8 @@ public class RetentionJmx implements RetentionMXBean {
                     + String.join(", ", dropped.subList(0, Math.min(dropped.size(), NAMED_PARTITIONS)))
                     + (dropped.size() > NAMED_PARTITIONS ? ", …" : "") + ")";
         };
-        return "dropped " + partitions + " and " + run.bucketRowsDeleted() + " per-bucket rows older than " + run.cutoff();
+        return "dropped " + partitions + " and " + run.bucketRowsDeleted() + " per-bucket rows older than " + run.cutoff()
+                + (run.keptPartitions().isEmpty() ? "" : "; kept for the next run, locked by a reader: "
+                        + String.join(", ", run.keptPartitions()));
     }
 }

@@ -33,7 +33,7 @@ public class RateLimiter {
 
     /** The rate-limited surfaces, with their configuration keys and defaults. */
     public enum Scope {
-        REGISTER(5, 2), ACTIVATE(5, 2), SNAPSHOT(1, 2), ADMIN(30, 30);
+        REGISTER(5, 2), ACTIVATE(5, 2), SNAPSHOT(1, 2), ADMIN(30, 30), LOGIN(10, 10);
 
         final int defaultPerMinute;
         final int defaultBurst;

@@ -1,7 +1,11 @@
 package io.shm.security.boundary;
 
-import io.shm.security.control.Accounts;
+import io.shm.platform.RefusedException;
+import io.shm.ratelimit.control.RateLimiter;
+import io.shm.ratelimit.control.RequestOrigin;
 import io.shm.security.control.LoginAttempts;
+import io.shm.security.control.LoginThrottle;
+import io.shm.security.control.PasswordHashes;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.ExternalContext;
@@ -16,9 +20,17 @@ import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.text.MessageFormat;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.ResourceBundle;
 
-/** The login form. The session gets a new id at login, so an id planted before login is worth nothing after. */
+/**
+ * The login form. The session gets a new id at login, so an id planted before login is worth nothing after.
+ * Before any password is checked, the post is rate limited per client address (429) and throttled per
+ * account and address ({@link LoginThrottle}, 429 with the wait); a login that finds every hashing slot
+ * taken is answered 503. Each of these answers is the login page with the reason and a Retry-After.
+ */
 @Named
 @RequestScoped
 public class LoginView {
@@ -29,6 +41,15 @@ public class LoginView {
     @Inject
     LoginAttempts attempts;
 
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    RateLimiter limiter;
+
+    @Inject
+    RequestOrigin origin;
+
     private String username;
     private String password;
 
@@ -36,25 +57,59 @@ public class LoginView {
         FacesContext faces = FacesContext.getCurrentInstance();
         ExternalContext external = faces.getExternalContext();
         HttpServletRequest request = (HttpServletRequest) external.getRequest();
+        String caller = username == null ? "" : username;
+        String address = origin.address();
+        try {
+            limiter.acquire(RateLimiter.Scope.LOGIN, address);
+        } catch (RefusedException e) {
+            refuse(faces, 429, Long.parseLong(e.headers().get("Retry-After")), "login.rateLimited");
+            return;
+        }
+        Optional<Duration> wait = throttle.begin(caller, address);
+        if (wait.isPresent()) {
+            refuse(faces, 429, seconds(wait.get()), "login.throttled");
+            return;
+        }
         if (request.getSession(false) != null) {
             request.changeSessionId();
         }
         AuthenticationStatus status = security.authenticate(request, (HttpServletResponse) external.getResponse(),
                 AuthenticationParameters.withParams().newAuthentication(true)
-                        .credential(new UsernamePasswordCredential(username == null ? "" : username,
-                                new Password(password == null ? "" : password))));
+                        .credential(new UsernamePasswordCredential(caller, new Password(password == null ? "" : password))));
         switch (status) {
             case SEND_CONTINUE -> faces.responseComplete();
-            case SUCCESS -> external.redirect(pageAskedFor(request).orElse(external.getRequestContextPath() + "/app/"));
+            case SUCCESS -> {
+                throttle.succeeded(caller, address);
+                external.redirect(pageAskedFor(request).orElse(external.getRequestContextPath() + "/app/"));
+            }
             default -> {
                 forgetFailedAttempt(request);
-                ResourceBundle messages = faces.getApplication().getResourceBundle(faces, "msg");
-                String text = attempts.locked()
-                        ? java.text.MessageFormat.format(messages.getString("login.locked"), Accounts.LOCK_MINUTES)
-                        : messages.getString("login.invalid");
-                faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, text, null));
+                if (attempts.busy()) {
+                    throttle.undecided(caller, address);
+                    refuse(faces, 503, PasswordHashes.MAX_WAIT_SECONDS, "login.busy");
+                } else {
+                    faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, message(faces, "login.invalid"), null));
+                }
             }
         }
+    }
+
+    /** The login page again, with {@code status}, a Retry-After and the reason. */
+    private static void refuse(FacesContext faces, int status, long retryAfterSeconds, String key) {
+        ExternalContext external = faces.getExternalContext();
+        external.setResponseStatus(status);
+        external.setResponseHeader("Retry-After", Long.toString(retryAfterSeconds));
+        faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                MessageFormat.format(message(faces, key), Long.toString(retryAfterSeconds)), null));
+    }
+
+    private static long seconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
+    private static String message(FacesContext faces, String key) {
+        ResourceBundle messages = faces.getApplication().getResourceBundle(faces, "msg");
+        return messages.getString(key);
     }
 
     /**

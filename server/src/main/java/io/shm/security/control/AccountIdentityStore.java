@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Checks dashboard logins against the accounts. Every account is an administrator: the role is
- * {@value #ROLE}. A locked account is refused like a wrong password; the login view tells the two
- * apart through {@link LoginAttempts}.
+ * {@value #ROLE}. A login that could not be verified because hashing was busy is refused like a wrong
+ * password; the login view tells the two apart through {@link LoginAttempts}.
  */
 @ApplicationScoped
 public class AccountIdentityStore implements IdentityStore {
@@ -33,7 +33,7 @@ public class AccountIdentityStore implements IdentityStore {
         }
         attempts.record(outcome);
         return outcome == Accounts.Outcome.SUCCESS
-                ? new CredentialValidationResult(credential.getCaller().strip().toLowerCase(java.util.Locale.ROOT), Set.of(ROLE))
+                ? new CredentialValidationResult(Accounts.normalized(credential.getCaller()), Set.of(ROLE))
                 : CredentialValidationResult.INVALID_RESULT;
     }
 }

@@ -2,11 +2,9 @@ package io.shm.security.control;
 
 import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,100 +12,101 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Dashboard accounts: PBKDF2-hashed passwords (Jakarta Security's {@link Pbkdf2PasswordHash}), and a
- * lock of {@value #LOCK_MINUTES} minutes after {@value #MAX_FAILURES} failed logins in a row, so a
- * password cannot be guessed at the speed of the network. An unknown user name costs the same hash as
- * a known one, so timing does not tell which names exist.
+ * Dashboard accounts, with PBKDF2-hashed passwords ({@link PasswordHashes}). A login holds no
+ * database connection while the hash is computed: it reads the account, lets the connection go,
+ * verifies, and writes the outcome (last login, a hash upgraded to today's iterations) in a second short
+ * statement. Guessing is slowed per client address and per account by {@link LoginThrottle}, never by a
+ * lock that a stranger could set on someone else's account.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
 public class Accounts {
 
-    public static final int MAX_FAILURES = 5;
-    public static final int LOCK_MINUTES = 15;
     public static final int MIN_PASSWORD = 12;
     static final int MAX_PASSWORD = 256;
     static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-    /** How a login attempt ended. */
-    public enum Outcome { SUCCESS, INVALID, LOCKED }
+    /** How a login attempt ended; {@code BUSY}: too many logins were being verified to take this one. */
+    public enum Outcome { SUCCESS, INVALID, BUSY }
 
-    public record Account(long id, String username, Instant createdAt, Instant lastLoginAt, Instant lockedUntil) {
+    public record Account(long id, String username, Instant createdAt, Instant lastLoginAt) {
     }
 
     @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
-    Pbkdf2PasswordHash hash;
+    PasswordHashes hashes;
 
     @Inject
     Clock clock;
 
-    private String decoy;
-
-    @PostConstruct
-    void configureHash() {
-        hash.initialize(Map.of(
-                "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
-                "Pbkdf2PasswordHash.Iterations", "210000",
-                "Pbkdf2PasswordHash.SaltSizeBytes", "32",
-                "Pbkdf2PasswordHash.KeySizeBytes", "32"));
-        decoy = hash.generate("decoy password for unknown users".toCharArray());
+    /** The user name as stored: trimmed, lower case. */
+    public static String normalized(String username) {
+        return username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     public Outcome login(String username, String password) throws SQLException {
-        Instant now = clock.instant();
-        String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, password_hash, failed_logins, locked_until FROM account WHERE username = ? FOR UPDATE")) {
-                select.setString(1, name);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        hash.verify(chars(password), decoy);
-                        connection.rollback();
-                        return Outcome.INVALID;
-                    }
-                    long id = row.getLong(1);
-                    Instant lockedUntil = Rows.instant(row, 4);
-                    if (lockedUntil != null && lockedUntil.isAfter(now)) {
-                        connection.rollback();
-                        return Outcome.LOCKED;
-                    }
-                    boolean valid = password != null && password.length() <= MAX_PASSWORD
-                            && hash.verify(password.toCharArray(), row.getString(2));
-                    int failures = valid ? 0 : row.getInt(3) + 1;
-                    boolean lock = failures >= MAX_FAILURES;
-                    try (PreparedStatement update = connection.prepareStatement(
-                            "UPDATE account SET failed_logins = ?, locked_until = ?, last_login_at = coalesce(?, last_login_at) WHERE id = ?")) {
-                        update.setInt(1, lock ? 0 : failures);
-                        update.setObject(2, lock ? utc(now.plus(Duration.ofMinutes(LOCK_MINUTES))) : null);
-                        update.setObject(3, valid ? utc(now) : null);
-                        update.setLong(4, id);
-                        update.executeUpdate();
-                    }
-                    connection.commit();
-                    return valid ? Outcome.SUCCESS : lock ? Outcome.LOCKED : Outcome.INVALID;
-                }
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        String name = normalized(username);
+        Optional<Stored> stored = stored(name);
+        boolean valid;
+        try {
+            // An overlong password costs the decoy's hash, like an unknown name, but never matches.
+            boolean acceptable = password != null && password.length() <= MAX_PASSWORD;
+            valid = hashes.verify(acceptable ? password : "", stored.map(Stored::hash).orElse(null))
+                    && acceptable && stored.isPresent();
+        } catch (PasswordHashes.BusyException e) {
+            return Outcome.BUSY;
+        }
+        if (!valid) {
+            return Outcome.INVALID;
+        }
+        String upgraded = null;
+        if (PasswordHashes.isOutdated(stored.get().hash())) {
+            try {
+                upgraded = hashes.generate(password);
+            } catch (PasswordHashes.BusyException e) {
+                // The login stands; the upgrade waits for the next one.
             }
+        }
+        recordLogin(stored.get(), upgraded);
+        return Outcome.SUCCESS;
+    }
+
+    private record Stored(long id, String hash) {
+    }
+
+    private Optional<Stored> stored(String name) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT id, password_hash FROM account WHERE username = ?")) {
+            select.setString(1, name);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(new Stored(row.getLong(1), row.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The upgraded hash replaces the one verified only if nobody changed the password meanwhile. */
+    private void recordLogin(Stored account, String upgradedHash) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE account SET last_login_at = ?, "
+                        + "password_hash = CASE WHEN password_hash = ? THEN coalesce(?, password_hash) ELSE password_hash END "
+                        + "WHERE id = ?")) {
+            update.setObject(1, utc(clock.instant()));
+            update.setString(2, account.hash());
+            update.setString(3, upgradedHash);
+            update.setLong(4, account.id());
+            update.executeUpdate();
         }
     }
 
@@ -123,9 +122,9 @@ public class Accounts {
         List<Account> accounts = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery(
-                     "SELECT id, username, created_at, last_login_at, locked_until FROM account ORDER BY username")) {
+                     "SELECT id, username, created_at, last_login_at FROM account ORDER BY username")) {
             while (row.next()) {
-                accounts.add(new Account(row.getLong(1), row.getString(2), Rows.instant(row, 3), Rows.instant(row, 4), Rows.instant(row, 5)));
+                accounts.add(new Account(row.getLong(1), row.getString(2), Rows.instant(row, 3), Rows.instant(row, 4)));
             }
         }
         return accounts;
@@ -134,7 +133,7 @@ public class Accounts {
     /** @throws IllegalArgumentException for a bad name or password, or a name taken */
     public void create(String username, String password) throws SQLException {
         String name = validUsername(username);
-        String hashed = hash.generate(validPassword(password).toCharArray());
+        String hashed = hashes.generate(validPassword(password));
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO account (username, password_hash, created_at) VALUES (?, ?, ?)")) {
             insert.setString(1, name);
@@ -149,11 +148,11 @@ public class Accounts {
         }
     }
 
-    /** Sets a new password and lifts a lock. */
+    /** Sets a new password. */
     public boolean changePassword(String username, String password) throws SQLException {
-        String hashed = hash.generate(validPassword(password).toCharArray());
+        String hashed = hashes.generate(validPassword(password));
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE account SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+                "UPDATE account SET password_hash = ? WHERE username = ?")) {
             update.setString(1, hashed);
             update.setString(2, username);
             return update.executeUpdate() == 1;
@@ -170,7 +169,7 @@ public class Accounts {
     }
 
     static String validUsername(String username) {
-        String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
+        String name = normalized(username);
         if (!USERNAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a user name is 1 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
@@ -187,10 +186,6 @@ public class Accounts {
             throw new IllegalArgumentException("a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
         return password;
-    }
-
-    private static char[] chars(String password) {
-        return password == null ? new char[0] : password.toCharArray();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -12,7 +12,8 @@ public class LoginAttempts {
         this.outcome = outcome;
     }
 
-    public boolean locked() {
-        return outcome == Accounts.Outcome.LOCKED;
+    /** Too many logins were being verified: this one was not judged. */
+    public boolean busy() {
+        return outcome == Accounts.Outcome.BUSY;
     }
 }

@@ -17,13 +17,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -71,7 +79,8 @@ class JmxConnectorTest {
 
         assertEquals("service:jmx:rmi://127.0.0.1:" + port + "/jndi/rmi://127.0.0.1:" + port + "/jmxrmi",
                 connector.serviceUrl().orElseThrow().toString());
-        try (JMXConnector client = JMXConnectorFactory.connect(connector.serviceUrl().orElseThrow())) {
+        try (JMXConnector client = JMXConnectorFactory.connect(connector.serviceUrl().orElseThrow(),
+                credentials(JmxConnector.GENERATED_USER, connector.generatedPassword))) {
             CachesMXBean caches = JMX.newMXBeanProxy(client.getMBeanServerConnection(), JmxRegistration.CACHES, CachesMXBean.class);
             assertEquals(42, caches.getKeyCacheCapacity());
         }
@@ -108,6 +117,77 @@ class JmxConnectorTest {
         }
         try (JMXConnector operator = JMXConnectorFactory.connect(url, credentials("operator", "s3cret"))) {
             operator.getMBeanServerConnection().invoke(JmxRegistration.CACHES, "clear", null, null);
+        }
+    }
+
+    @Test
+    void withoutAPasswordFileAGeneratedPasswordIsPrintedOnceAndNobodyGetsInWithoutIt() throws Exception {
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override public void publish(LogRecord record) { logged.add(record.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        connector.log.addHandler(capture);
+        try {
+            connector.start();
+        } finally {
+            connector.log.removeHandler(capture);
+        }
+        var url = connector.serviceUrl().orElseThrow();
+        List<String> boxes = logged.stream().filter(line -> line.contains("JMX login: user 'admin'")).toList();
+        assertEquals(1, boxes.size(), logged.toString());
+        Matcher printed = Pattern.compile("password '([^']+)'").matcher(boxes.get(0));
+        assertTrue(printed.find());
+        String password = printed.group(1);
+        assertTrue(password.length() >= 20, password);
+
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url).close(), "no anonymous access");
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url, credentials("admin", "guess")).close());
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url, credentials("root", password)).close());
+        try (JMXConnector admin = JMXConnectorFactory.connect(url, credentials("admin", password))) {
+            MBeanServerConnection connection = admin.getMBeanServerConnection();
+            assertEquals(42, connection.getAttribute(JmxRegistration.CACHES, "KeyCacheCapacity"));
+            connection.invoke(JmxRegistration.CACHES, "clear", null, null);
+        }
+    }
+
+    @Test
+    void aHostOtherThanLoopbackIsRefusedWithoutTls() {
+        connector.host = "0.0.0.0";
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, connector::start);
+
+        assertTrue(refused.getMessage().contains("is not a loopback address: set shm.jmx.ssl=true"), refused.getMessage());
+        assertEquals(Optional.empty(), connector.serviceUrl());
+    }
+
+    @Test
+    void theExposurePolicyAllowsLoopbackAndOtherAddressesOnlyOverTls() throws Exception {
+        JmxConnector.checkExposure(InetAddress.getByName("127.0.0.1"), false);
+        JmxConnector.checkExposure(InetAddress.getByName("::1"), false);
+        JmxConnector.checkExposure(InetAddress.getByName("192.0.2.7"), true);
+        assertThrows(IllegalStateException.class, () -> JmxConnector.checkExposure(InetAddress.getByName("192.0.2.7"), false));
+        assertThrows(IllegalStateException.class, () -> JmxConnector.checkExposure(InetAddress.getByName("0.0.0.0"), false));
+    }
+
+    @Test
+    void outsideTheServersDomainNothingIsListedCreatedOrChanged() throws Exception {
+        server.registerMBean(new StandardMBean(new Fixed(), CachesMXBean.class, true), new ObjectName("other.domain:type=Caches"));
+        connector.start();
+
+        try (JMXConnector admin = JMXConnectorFactory.connect(connector.serviceUrl().orElseThrow(),
+                credentials(JmxConnector.GENERATED_USER, connector.generatedPassword))) {
+            MBeanServerConnection connection = admin.getMBeanServerConnection();
+            Set<ObjectName> visible = connection.queryNames(null, null);
+            assertTrue(visible.contains(JmxRegistration.CACHES), visible.toString());
+            assertFalse(visible.contains(new ObjectName("other.domain:type=Caches")), visible.toString());
+            assertFalse(List.of(connection.getDomains()).contains("other.domain"));
+            assertThrows(SecurityException.class, () -> connection.getAttribute(new ObjectName("other.domain:type=Caches"), "KeyCacheCapacity"));
+            assertThrows(SecurityException.class, () -> connection.invoke(new ObjectName("other.domain:type=Caches"), "clear", null, null));
+            assertThrows(SecurityException.class, () -> connection.createMBean("javax.management.loading.MLet", new ObjectName("io.shm:type=MLet")));
+            assertThrows(SecurityException.class, () -> connection.unregisterMBean(JmxRegistration.CACHES));
+            assertTrue(connection.isRegistered(JmxRegistration.CACHES));
         }
     }
 

@@ -84,6 +84,15 @@ class RetentionJmxTest {
     }
 
     @Test
+    void theSummarySaysWhatWasKeptAndWhenAnotherNodeRan() {
+        assertEquals("dropped snapshot partition d1 and 0 per-bucket rows older than 2026-08-25T03:27:00Z;"
+                        + " kept for the next run, locked by a reader: d2",
+                RetentionJmx.summary(new Retention.Run(AT, CUTOFF, List.of("d1"), 0, List.of("d2"), false)));
+        assertEquals("skipped: another node is running the retention",
+                RetentionJmx.summary(new Retention.Run(AT, CUTOFF, List.of(), 0, List.of(), true)));
+    }
+
+    @Test
     void aDatabaseFailureReachesTheClientAsItsSqlState() {
         IllegalStateException failed = assertThrows(IllegalStateException.class, mbean::purgeNow);
 
