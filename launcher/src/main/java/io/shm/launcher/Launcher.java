@@ -19,7 +19,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * {@code java -jar target/shm.jar}: the SHM server in one command. Starts an embedded PostgreSQL
- * (unless {@code SHM_DB_URL} names a database), then Payara Micro with the WAR beside this jar, in a
+ * (unless {@code SHM_DB_URL}, or the original server's {@code SHM_DB_DSN}, names a database), then Payara Micro with the WAR beside this jar, in a
  * child JVM so that the WAR runs exactly as it would when deployed anywhere else. On SIGTERM or
  * Ctrl-C it stops Payara Micro first, then PostgreSQL, so no lock or stale server is left behind.
  */
@@ -60,6 +60,7 @@ public final class Launcher {
     int run() throws IOException, InterruptedException, SQLException {
         long started = System.nanoTime();
         Map<String, String> serverEnvironment = new HashMap<>();
+        settings.notices().forEach(Launcher::say);
         if (settings.databaseUrl() == null) {
             startEmbeddedPostgres();
             serverEnvironment.put("SHM_DB_URL", postgres.getJdbcUrl("postgres", Settings.EMBEDDED_DATABASE));
@@ -184,6 +185,7 @@ public final class Launcher {
     }
 
     static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+        // JDBC URLs carry a password as a parameter, libpq URLs (SHM_DB_DSN) also as user:password@.
+        return jdbcUrl.replaceAll("(?i)(password=)[^&\\s]*", "$1***").replaceAll("(://[^/@:]*:)[^/]*@", "$1***@");
     }
 }

@@ -1,23 +1,39 @@
 package io.shm.launcher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the launcher reads from the environment. The server itself reads its settings through
- * MicroProfile Config, which sees the same environment variables.
+ * MicroProfile Config, which sees the same environment variables (the original SHM server's
+ * {@code SHM_DB_DSN} included: the server translates it). {@code notices} are lines for the log
+ * saying which of two forms of a setting was used.
  */
 record Settings(String databaseUrl, Path dataDirectory, int httpPort, int embeddedDatabasePort,
-                List<String> javaOptions, List<String> payaraOptions, boolean clustered, String clusterMembers) {
+                List<String> javaOptions, List<String> payaraOptions, boolean clustered, String clusterMembers,
+                List<String> notices) {
 
     static final String EMBEDDED_DATABASE = "shm";
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_JAVA_OPTIONS = "-Xms128m -Xmx1g -XX:+UseG1GC";
 
     static Settings fromEnvironment(Map<String, String> env) {
+        List<String> notices = new ArrayList<>();
+        // A database named in the original server's form is external too: no embedded PostgreSQL.
         String databaseUrl = blankToNull(env.get("SHM_DB_URL"));
+        if (databaseUrl == null) {
+            databaseUrl = blankToNull(env.get("SHM_DB_DSN"));
+        }
+        String portVariable = "SHM_PORT";
+        if (blankToNull(env.get("SHM_PORT")) == null && blankToNull(env.get("PORT")) != null) {
+            portVariable = "PORT";
+            notices.add("PORT is used as the HTTP port (SHM_PORT is unset)");
+        } else if (blankToNull(env.get("SHM_PORT")) != null && blankToNull(env.get("PORT")) != null) {
+            notices.add("SHM_PORT is set: it is used, and PORT ignored");
+        }
         String dataDir = blankToNull(env.get("SHM_DATA_DIR"));
         Path dataDirectory = dataDir != null
                 ? Path.of(dataDir)
@@ -25,12 +41,13 @@ record Settings(String databaseUrl, Path dataDirectory, int httpPort, int embedd
         return new Settings(
                 databaseUrl,
                 dataDirectory.toAbsolutePath(),
-                port(env, "SHM_PORT", DEFAULT_PORT),
+                port(env, portVariable, DEFAULT_PORT),
                 port(env, "SHM_EMBEDDED_DB_PORT", 0),
                 words(env.getOrDefault("SHM_JAVA_OPTS", DEFAULT_JAVA_OPTIONS)),
                 words(env.getOrDefault("SHM_PAYARA_OPTS", "")),
                 "true".equalsIgnoreCase(String.valueOf(env.get("SHM_CLUSTER_ENABLED")).trim()),
-                blankToNull(env.get("SHM_CLUSTER_MEMBERS")));
+                blankToNull(env.get("SHM_CLUSTER_MEMBERS")),
+                List.copyOf(notices));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

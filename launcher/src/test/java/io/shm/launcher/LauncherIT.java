@@ -16,7 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,68 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A compose file written for the original SHM server: its database as {@code SHM_DB_DSN}, its port
+     * as {@code PORT}, its register limit per period. The launcher starts no embedded database, the
+     * server (its WAR, through MicroProfile Config) connects with the DSN's user and password and
+     * limits registers and activates as the original did.
+     */
+    @Test
+    void theOriginalServersVariablesWork() throws Exception {
+        Path dataDir = Path.of("target", "launcher-it-original").toAbsolutePath();
+        LocalMachine.deleteRecursively(dataDir);
+        int port = LocalMachine.freePort();
+        try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("external"))
+                .setCleanDataDirectory(true).start()) {
+            try (Connection connection = database.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE ROLE \"app@corp\" LOGIN PASSWORD 'p@ss:word/1'");
+                statement.execute("CREATE DATABASE shm_original OWNER \"app@corp\"");
+                // Passwords checked for the server's user (the embedded database trusts everyone otherwise).
+                Files.writeString(dataDir.resolve("external").resolve("pg_hba.conf"), """
+                        host all postgres 127.0.0.1/32 trust
+                        host all postgres ::1/128 trust
+                        host all all 127.0.0.1/32 scram-sha-256
+                        host all all ::1/128 scram-sha-256
+                        """);
+                statement.execute("SELECT pg_reload_conf()");
+            }
+            String dsn = "postgres://app%40corp:p%40ss%3Aword%2F1@localhost:" + database.getPort() + "/shm_original?sslmode=disable";
+            try (Server server = Server.start(dataDir, port, environment -> {
+                environment.put("SHM_DB_DSN", dsn);
+                environment.put("PORT", Integer.toString(port));
+                environment.put("SHM_RATELIMIT_ENABLED", "true");
+                environment.put("SHM_RATELIMIT_REGISTER_REQUESTS", "1");
+                environment.put("SHM_RATELIMIT_REGISTER_PERIOD", "1h");
+                environment.put("SHM_RATELIMIT_REGISTER_BURST", "1");
+                environment.put("SHM_RATELIMIT_CLEANUP_INTERVAL", "10m");
+            })) {
+                ShmClient first = new ShmClient(URI.create("http://localhost:" + port), InstanceIdentity.generate(), Http.client());
+                assertEquals(201, first.register("Original App", null, null, null, null).status());
+                var limited = new ShmClient(URI.create("http://localhost:" + port), InstanceIdentity.generate(), Http.client())
+                        .register("Original App", "1.0", null, null, null);
+                assertEquals(429, limited.status(), "one register an hour, burst one: " + limited.body());
+                assertEquals("3600", limited.header("Retry-After").orElse(""), "the next one in an hour");
+                assertEquals(200, first.activate().status());
+                assertEquals(429, first.activate().status(), "activate has the original's register limit too");
+
+                try (Connection connection = database.getDatabase("postgres", "shm_original").getConnection();
+                     Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT count(*) FROM instance WHERE app_version = ''")) {
+                    row.next();
+                    assertEquals(1, row.getLong(1), "stored in the DSN's database");
+                }
+                String log = Files.readString(Path.of("target", "launcher-it.log"));
+                assertTrue(log.contains("PORT is used as the HTTP port (SHM_PORT is unset)"), "the launcher says which port");
+                assertTrue(log.contains("SHM_DB_DSN is used for the database (SHM_DB_URL is unset)"), "the server says which database");
+                assertTrue(log.contains("SHM_RATELIMIT_CLEANUP_INTERVAL has no meaning for this server and is ignored"));
+                assertFalse(log.contains("p@ss:word/1") || log.contains("p%40ss%3Aword%2F1"), "the password is never logged");
+                assertFalse(Files.exists(dataDir.resolve("postgres")), "no embedded database started");
+                server.terminate();
+            }
+        }
+    }
+
     /** One {@code java -jar target/shm.jar}. */
     private static final class Server implements AutoCloseable {
         private final Process process;
@@ -68,6 +136,11 @@ class LauncherIT {
         }
 
         static Server start(Path dataDir, int port) throws Exception {
+            return start(dataDir, port, environment -> environment.put("SHM_PORT", Integer.toString(port)));
+        }
+
+        /** With the environment changed by {@code configure}, which must set the port. */
+        static Server start(Path dataDir, int port, Consumer<Map<String, String>> configure) throws Exception {
             Path jar = Path.of(System.getProperty("shm.launcher.jar", "target/shm.jar"));
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
@@ -75,7 +148,8 @@ class LauncherIT {
             Path log = Path.of("target", "launcher-it.log");
             builder.environment().remove("SHM_DB_URL");
             builder.environment().put("SHM_DATA_DIR", dataDir.toString());
-            builder.environment().put("SHM_PORT", Integer.toString(port));
+            builder.environment().remove("SHM_PORT");
+            configure.accept(builder.environment());
             long started = System.nanoTime();
             Process process = builder.start();
             CompletableFuture<Boolean> ready = new CompletableFuture<>();

@@ -13,7 +13,7 @@ public enum Refusal {
     INVALID_PUBLIC_KEY(400, "The public key is not an acceptable Ed25519 key."),
     TOO_MANY_KEYS(400, "The metrics have more keys than allowed."),
     KEY_TOO_LONG(400, "A metric key is longer than allowed."),
-    KEY_NOT_ALLOWED(400, "A metric key has characters other than letters, digits and _ . - : /."),
+    KEY_NOT_ALLOWED(400, "A metric key is empty or has a control character, a line separator, an unpaired surrogate or a bidirectional override."),
     STRING_TOO_LONG(400, "A string value is longer than allowed."),
     TOO_DEEP(400, "The metrics are nested deeper than allowed."),
     NUMBER_OUT_OF_RANGE(400, "A number has more digits or a larger exponent than allowed."),
@@ -39,7 +39,7 @@ public enum Refusal {
     CONCURRENT_CHANGE(409, "A concurrent request changed the same data first; send the request again."),
     // 413, 415, 429, 503
     BODY_TOO_LARGE(413, "The body is larger than allowed."),
-    UNSUPPORTED_MEDIA_TYPE(415, "The body must be sent as application/json."),
+    UNSUPPORTED_MEDIA_TYPE(415, "The body must be JSON: a form, multipart, XML, HTML or media body is refused."),
     RATE_LIMITED(429, "Too many requests; retry later."),
     DATABASE_UNAVAILABLE(503, "The database is unavailable; retry later.");
 

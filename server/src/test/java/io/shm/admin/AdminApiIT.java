@@ -2,6 +2,7 @@ package io.shm.admin;
 
 import static io.shm.ingest.IngestClients.activeClient;
 import static io.shm.ingest.IngestClients.metrics;
+import static io.shm.ingest.IngestClients.newClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,6 +15,7 @@ import io.shm.testing.Deployments;
 import io.shm.testing.Rows;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URL;
@@ -309,6 +311,13 @@ class AdminApiIT {
         assertEquals(1234, refreshed.getInt("stars"));
         assertEquals(1234, admin().object(path).getInt("github_stars"));
         assertNotEquals("", admin().object(path).getString("github_stars_updated_at"));
+        // The original server's names, which its users' scripts read, carry the same values.
+        assertEquals(1234, admin().object(path).getInt("stars"));
+        assertEquals(admin().object(path).getString("github_stars_updated_at"), admin().object(path).getString("stars_updated_at"));
+        JsonObject listed = admin().array("/api/v1/admin/applications").stream().map(JsonValue::asJsonObject)
+                .filter(item -> item.getString("slug").equals(app)).findFirst().orElseThrow();
+        assertEquals(1234, listed.getInt("stars"));
+        assertEquals(listed.getString("github_stars_updated_at"), listed.getString("stars_updated_at"));
 
         GITHUB.put("/repos/example/" + app, new Answer(500, "oops", Map.of()));
         assertEquals(502, admin().post(path + "/refresh-stars", null).statusCode());
@@ -322,6 +331,21 @@ class AdminApiIT {
         assertTrue(limited.headers().firstValue("Retry-After").isPresent());
         GITHUB.put("/repos/example/" + app, new Answer(200, "{\"stargazers_count\":99}", Map.of()));
         assertEquals(503, admin().post(path + "/refresh-stars", null).statusCode(), "GitHub is not asked until the reset");
+    }
+
+    @Test
+    void statsCountEveryInstanceOfEachApplicationByNameAsTheOriginalServerDoes() throws Exception {
+        String app = "Per App " + UUID.randomUUID().toString().substring(0, 8);
+        ShmClient active = activeClient(base, app, "1.0");
+        ShmClient revoked = activeClient(base, app, "1.0");
+        assertEquals(201, newClient(base).register(app, null, null, null, null).status(), "a pending one");
+        assertEquals(200, admin().post("/api/v1/admin/instances/" + revoked.identity().instanceId() + "/revoke", null).statusCode());
+        assertEquals(202, active.snapshot(start, metrics("users", 1)).status());
+
+        JsonObject perApp = admin().object("/api/v1/admin/stats").getJsonObject("per_app_counts");
+
+        assertEquals(3, perApp.getInt(app), "active, revoked and pending alike, under the name the SDK sent: " + perApp);
+        assertFalse(perApp.containsKey("no-such-app"));
     }
 
     private AdminClient admin() {

@@ -2,6 +2,7 @@ package io.shm.dashboard;
 
 import static io.shm.ingest.IngestClients.activeClient;
 import static io.shm.ingest.IngestClients.metrics;
+import static io.shm.ingest.IngestClients.newClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -222,6 +223,44 @@ class DashboardIT {
         browser.open("/app/metrics.xhtml?app=" + app);
         browser.byId("metrics:keys");
         assertInert("metrics", false);
+    }
+
+    @Test
+    void metricKeysAreDataShownAsTextAndAMissingVersionIsUnknown() throws Exception {
+        String app = "keys-" + UUID.randomUUID().toString().substring(0, 8);
+        ShmClient client = newClient(base);
+        assertEquals(201, client.register(app, null, null, null, null).status(), "no version, as the original's SDKs allow");
+        assertEquals(200, client.activate().status());
+        assertEquals(202, client.snapshot(start, metrics(HOSTILE_HTML, 5, HOSTILE_SCRIPT, 6, "Active Users", 7)).status());
+        AdminClient.ok(AdminClient.withTestToken(base).post("/api/v1/admin/maintenance/rollups", null));
+        login("admin", PASSWORD);
+
+        browser.open("/app/index.xhtml?app=" + app);
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('versions_canvas'))");
+        assertEquals(List.of("unknown"), browser.script("return Chart.getChart(document.getElementById('versions_canvas')).data.labels;"),
+                "instances without a version are a slice of their own");
+        String cards = browser.byId("kpis").getText();
+        assertTrue(cards.contains(HOSTILE_HTML) && cards.contains(HOSTILE_SCRIPT) && cards.contains("Active Users"), cards);
+        assertInert("overview with hostile keys", true);
+        browser.screenshot("overview-keys");
+
+        browser.open("/app/instances.xhtml?app=" + app);
+        browser.waitUntil("document.querySelector('[id$=\"table\"] thead').innerText.indexOf('onerror') >= 0");
+        String head = browser.find("[id$='table'] thead").getText();
+        assertTrue(head.contains(HOSTILE_HTML) && head.contains(HOSTILE_SCRIPT) && head.contains("Active Users"), head);
+        assertTrue(browser.find("[id$='table'] tbody").getText().contains("unknown"), "the version column");
+        assertInert("instances with hostile keys", true);
+
+        browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
+        assertTrue(browser.byId("metrics").getText().contains(HOSTILE_SCRIPT), browser.byId("metrics").getText());
+        assertEquals("unknown", browser.byId("version").getText());
+        assertInert("instance with hostile keys", true);
+
+        browser.open("/app/metrics.xhtml?app=" + app);
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('metrics:series_canvas'))");
+        Object label = browser.script("return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].label;");
+        assertTrue(List.of(HOSTILE_HTML, HOSTILE_SCRIPT, "Active Users").contains(label), "a key is a series label as it was sent: " + label);
+        assertInert("metrics with hostile keys", false);
     }
 
     @Test

@@ -169,7 +169,7 @@ class IngestProtocolIT {
         cases.put("{\"public_key\":\"" + key + "\",\"app_name\":\"x\",\"app_version\":\"1\"}", "missing_field");
         cases.put("{\"instance_id\":\"not-a-uuid\",\"public_key\":\"" + key + "\",\"app_name\":\"x\",\"app_version\":\"1\"}", "malformed_field");
         cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":\"" + key + "\",\"app_name\":\"\",\"app_version\":\"1\"}", "missing_field");
-        cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":\"" + key + "\",\"app_name\":\"x\"}", "missing_field");
+        cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":\"" + key + "\",\"app_name\":\"x\",\"app_version\":1}", "malformed_field");
         cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":42,\"app_name\":\"x\",\"app_version\":\"1\"}", "malformed_field");
         cases.put("{\"instance_id\":\"" + id + "\",\"public_key\":\"" + key.substring(2) + "\",\"app_name\":\"x\",\"app_version\":\"1\"}", "invalid_public_key");
         // the identity point: every signature would verify with it
@@ -281,20 +281,20 @@ class IngestProtocolIT {
     }
 
     @Test
-    void wrongMethodIs405AndWrongContentTypeIs415() throws Exception {
+    void wrongMethodIs405AndAFormContentTypeIs415() throws Exception {
         ShmClient client = activeClient(base, "Types", "1.0.0");
         byte[] body = client.snapshotBody(start, metrics("users", 1));
-        Map<String, String> asText = new HashMap<>(client.signedHeaders(body));
-        asText.put("Content-Type", "text/plain");
+        Map<String, String> asForm = new HashMap<>(client.signedHeaders(body));
+        asForm.put("Content-Type", "application/x-www-form-urlencoded");
 
         HttpResponse<String> get = Http.get(base, "v1/snapshot");
-        ShmResponse text = client.send("/v1/snapshot", body, asText);
+        ShmResponse form = client.send("/v1/snapshot", body, asForm);
 
         assertEquals(405, get.statusCode());
         assertEquals("POST", get.headers().firstValue("Allow").orElse("").replace("OPTIONS", "").replaceAll("[ ,]", ""));
         assertTrue(get.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        assertEquals(415, text.status());
-        assertProblem(text);
+        assertEquals(415, form.status());
+        assertProblem(form);
         assertEquals(0, Rows.snapshotsOf(client.identity().instanceId()));
     }
 
@@ -325,12 +325,15 @@ class IngestProtocolIT {
     @Test
     void metricKeyLengthLimit() throws Exception {
         assertLimit("{\"" + "k".repeat(128) + "\":1}", "{\"" + "k".repeat(129) + "\":1}", "key_too_long");
+        // Counted in characters (code points), as PostgreSQL counts them: an emoji is one.
+        assertLimit("{\"" + "\uD83D\uDE80".repeat(128) + "\":1}", "{\"" + "\uD83D\uDE80".repeat(129) + "\":1}", "key_too_long");
     }
 
     @Test
     void metricKeyAlphabet() throws Exception {
-        assertLimit("{\"\u65e5\u672c\u8a9e_\u043a\u043b\u044e\u0447.v2:p/95-x\":1}", "{\"users count\":1}", "key_not_allowed");
-        assertLimit("{\"caf\u00e9\":1}", "{\"<script>\":1}", "key_not_allowed");
+        assertLimit("{\"\u65e5\u672c\u8a9e_\u043a\u043b\u044e\u0447.v2:p/95-x\":1}", "{\"users\\u0007count\":1}", "key_not_allowed");
+        assertLimit("{\"users count\":1,\"<script>\":2}", "{\"line\\nbreak\":1}", "key_not_allowed");
+        assertLimit("{\"caf\u00e9\":1}", "{\"\":1}", "key_not_allowed");
     }
 
     @Test

@@ -137,7 +137,7 @@ class JmxIT {
                 limits.setLimit("snapshot", 1_000_000, 1);
                 assertEquals(202, client.snapshot(start.plusSeconds(2), metrics(3)).status());
             } finally {
-                limits.setLimit("snapshot", configured.perMinute(), configured.burst());
+                limits.setLimit("snapshot", (int) configured.perMinute(), configured.burst());
                 limits.setEnabled(false);
             }
         }

@@ -284,12 +284,16 @@ public class AdminApplicationsResource {
         JsonObjectBuilder object = JsonSupport.object().add("id", application.getId())
                 .add("slug", application.getSlug()).add("name", application.getName());
         AdminJson.put(object, "github_url", application.getGithubUrl());
-        if (application.getGithubStars() == null) {
-            object.addNull("github_stars");
-        } else {
-            object.add("github_stars", application.getGithubStars());
+        // Also under the original server's names (stars, stars_updated_at), which its users' scripts read.
+        for (String name : List.of("github_stars", "stars")) {
+            if (application.getGithubStars() == null) {
+                object.addNull(name);
+            } else {
+                object.add(name, application.getGithubStars());
+            }
         }
         AdminJson.put(object, "github_stars_updated_at", application.getGithubStarsUpdatedAt());
+        AdminJson.put(object, "stars_updated_at", application.getGithubStarsUpdatedAt());
         AdminJson.put(object, "logo_url", application.getLogoUrl());
         AdminJson.put(object, "created_at", application.getCreatedAt());
         AdminJson.put(object, "updated_at", application.getUpdatedAt());

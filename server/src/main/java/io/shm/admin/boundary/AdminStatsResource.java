@@ -2,6 +2,7 @@ package io.shm.admin.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.platform.JsonSupport;
@@ -15,6 +16,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -26,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * {@code GET /api/v1/admin/stats}: the whole server at a glance, in the original server's fields
  * ({@code total_instances}, {@code active_instances}, {@code global_metrics}: the fleet total of every
- * numeric key over active instances of all applications) and more.
+ * numeric key over active instances of all applications, {@code per_app_counts}: every instance of each
+ * application by name) and more.
  */
 @ApplicationScoped
 @AdminApi
@@ -56,8 +60,16 @@ public class AdminStatsResource {
         for (NumericStats key : fleet.numbers(null)) {
             totals.add(key.key(), key.sum());
         }
+        List<ApplicationRef> applications = fleet.applications();
+        Map<Long, InstanceCounts> byApplication = fleet.countsByApplication();
+        // The original server's field: every instance of each application, whatever its state, by name.
+        JsonObjectBuilder perApplication = JsonSupport.object();
+        for (ApplicationRef application : applications) {
+            perApplication.add(application.name(), byApplication.getOrDefault(application.id(), InstanceCounts.NONE).total());
+        }
         return computedAt(counts(JsonSupport.object(), counts), fleet.currentAsOf(null))
-                .add("applications", fleet.applications().size())
+                .add("applications", applications.size())
+                .add("per_app_counts", perApplication)
                 .add("active_days", window.days())
                 .add("global_metrics", totals)
                 .build();

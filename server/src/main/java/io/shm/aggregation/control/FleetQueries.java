@@ -44,8 +44,11 @@ import javax.sql.DataSource;
 @Transactional(Transactional.TxType.SUPPORTS)
 public class FleetQueries {
 
-    /** The key under which rollups keep the application version. Client keys cannot start with {@code $}. */
-    public static final String VERSION_KEY = "$version";
+    /**
+     * The key under which rollups keep the application version: U+0001 then {@code version}. Client
+     * keys cannot hold a control character, so none can take its place.
+     */
+    public static final String VERSION_KEY = "\u0001version";
 
     static final String ACTIVE = " " + ActiveWindow.ACTIVE + " ";
 
@@ -302,7 +305,7 @@ public class FleetQueries {
             throws SQLException {
         String sql = "SELECT metric_key, bucket_start, instances, value_sum, value_min, value_max FROM fleet_rollup"
                 + " WHERE application_id = ? AND width = ? AND value_type = 'n' AND bucket_start >= ? AND bucket_start < ?"
-                + (key == null ? " AND metric_key <> '" + VERSION_KEY + "'" : " AND metric_key = ?")
+                + (key == null ? " AND metric_key <> chr(1) || 'version'" : " AND metric_key = ?")
                 // In the index's order: no sort of every row by key in the database; keys are ordered here.
                 + " ORDER BY bucket_start";
         Map<String, List<SeriesPoint>> series = new TreeMap<>();

@@ -80,6 +80,7 @@ public class Rollups {
      */
     public static final String AGGREGATE_ALL = aggregate("");
 
+    /** The version is rolled up as one more string key, {@link FleetQueries#VERSION_KEY} (U+0001 'version'). */
     private static String aggregate(String bucketFilter) {
         return """
             INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
@@ -89,7 +90,7 @@ public class Rollups {
                    count(*), sum(n.v), min(n.v), max(n.v)
               FROM instance_bucket b
               JOIN instance i ON i.id = b.instance_id AND i.status = 'ACTIVE'
-             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object('$version', b.app_version)) kv
+             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object(chr(1) || 'version', b.app_version)) kv
              CROSS JOIN LATERAL (SELECT CASE jsonb_typeof(kv.value)
                                         WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
                                         END AS value_type) t

@@ -26,6 +26,8 @@ public class Badges {
 
     static final String NO_VERSION = "no data";
 
+    static final String UNKNOWN_VERSION = "unknown";
+
     @Inject
     FleetQueries fleet;
 
@@ -53,7 +55,8 @@ public class Badges {
     /** The version most active instances run; "no data" while none is active. */
     public BadgeValue version(String slug) throws SQLException {
         return read(slug, BadgeKind.VERSION, "", application -> BadgeValue.of(
-                fleet.mostCommonVersion(application.id()).orElse(NO_VERSION), BadgeColor.VERSION));
+                fleet.mostCommonVersion(application.id()).map(Badges::shownVersion).orElse(NO_VERSION),
+                BadgeColor.VERSION));
     }
 
     /** The sum of a numeric key over the active instances; unknown when none of them reports it as a number. */
@@ -85,6 +88,11 @@ public class Badges {
         });
     }
 
+    /** Instances that never said their version (the original's SDKs allow it) run an "unknown" one. */
+    static String shownVersion(String version) {
+        return version.isBlank() ? UNKNOWN_VERSION : version;
+    }
+
     private BadgeValue read(String slug, BadgeKind kind, String key, Reader reader) throws SQLException {
         if (!couldExist(slug, Application.NAME_MAX)) {
             return BadgeValue.UNKNOWN_APP;
@@ -96,6 +104,7 @@ public class Badges {
     }
 
     private static boolean couldExist(String text, int maxLength) {
-        return text != null && !text.isEmpty() && text.length() <= maxLength && text.indexOf('\u0000') < 0;
+        return text != null && !text.isEmpty() && text.codePointCount(0, text.length()) <= maxLength
+                && text.indexOf('\u0000') < 0;
     }
 }

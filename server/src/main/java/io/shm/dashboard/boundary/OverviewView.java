@@ -11,6 +11,7 @@ import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.entity.ValueCount;
 import io.shm.dashboard.control.ChartJson;
 import jakarta.annotation.PostConstruct;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -91,7 +92,8 @@ public class OverviewView implements Serializable {
             for (Distribution distribution : fleet.metadataDistributions(current.id(), 10)) {
                 if (distribution.key().equals("app_version")) {
                     for (ValueCount count : distribution.values()) {
-                        labels.add(count.value());
+                        // Instances that never said their version are one slice of their own.
+                        labels.add(count.value() == null || count.value().isBlank() ? unknownVersion() : count.value());
                         values.add(BigDecimal.valueOf(count.instances()));
                     }
                     if (distribution.otherInstances() > 0) {
@@ -104,6 +106,11 @@ public class OverviewView implements Serializable {
         } catch (SQLException e) {
             throw new IllegalStateException("the overview could not be read (SQL state " + e.getSQLState() + ")", e);
         }
+    }
+
+    private static String unknownVersion() {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        return faces.getApplication().getResourceBundle(faces, "msg").getString("version.unknown");
     }
 
     public List<ApplicationRow> getApplications() {

@@ -19,7 +19,7 @@ import java.io.InputStream;
 
 /**
  * Reads an ingest request's body once, as raw bytes and within the size limit (also when it comes
- * chunked, without a Content-Length), checks that it is JSON, and keeps it with the signature
+ * chunked, without a Content-Length), refuses a Content-Type that is clearly not JSON, and keeps it with the signature
  * headers in {@link IngestRequest} for the signature interceptor and the resource.
  */
 @Provider
@@ -53,10 +53,24 @@ public class IngestRequestFilter implements ContainerRequestFilter {
         request.received(body, context.getHeaderString(INSTANCE_ID), context.getHeaderString(SIGNATURE));
     }
 
-    private static boolean isJson(MediaType type) {
-        return type != null
-                && (MediaType.APPLICATION_JSON_TYPE.isCompatible(type) && !type.isWildcardType() && !type.isWildcardSubtype()
-                || "application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+    /**
+     * Whether a body of this type is read as JSON. The original server reads every body as JSON and
+     * its SDKs and hand-written clients rely on it: no Content-Type, {@code text/plain} and
+     * {@code application/octet-stream} are read as JSON (a body that is not JSON is then a 400). Only
+     * a type that clearly says the body is something else is refused: a form, multipart, XML, HTML,
+     * or media (image, audio, video, font).
+     */
+    static boolean isJson(MediaType type) {
+        if (type == null) {
+            return true;
+        }
+        String main = type.getType().toLowerCase(java.util.Locale.ROOT);
+        String sub = type.getSubtype().toLowerCase(java.util.Locale.ROOT);
+        boolean other = MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(type) && !type.isWildcardSubtype()
+                || "multipart".equals(main)
+                || "xml".equals(sub) || sub.endsWith("+xml") || "html".equals(sub) || "xhtml+xml".equals(sub)
+                || "image".equals(main) || "audio".equals(main) || "video".equals(main) || "font".equals(main);
+        return !other;
     }
 
     private static boolean isLargerThan(String contentLength, int max) {

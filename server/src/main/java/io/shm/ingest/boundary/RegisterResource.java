@@ -22,6 +22,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Objects;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -72,7 +73,8 @@ public class RegisterResource {
                 .orElseThrow(() -> new RefusedException(Refusal.INVALID_PUBLIC_KEY));
         String appName = IngestLimits.requiredString(body, "app_name", Application.NAME_MAX);
         InstanceMetadata metadata = new InstanceMetadata(
-                IngestLimits.requiredString(body, "app_version", InstanceMetadata.FIELD_MAX),
+                // The original server and its SDKs allow an app that never set its version: stored as "".
+                Objects.requireNonNullElse(IngestLimits.optionalString(body, "app_version", InstanceMetadata.FIELD_MAX), ""),
                 IngestLimits.optionalString(body, "deployment_mode", InstanceMetadata.FIELD_MAX),
                 IngestLimits.optionalString(body, "environment", InstanceMetadata.FIELD_MAX),
                 IngestLimits.optionalString(body, "os_arch", InstanceMetadata.FIELD_MAX));

@@ -27,8 +27,14 @@ public class IngestLimits {
     /** PostgreSQL's numeric type holds far more, but no counter needs more digits than this. */
     static final int MAX_NUMBER_DIGITS = 1000;
 
-    /** Letters of any script (with their combining marks), decimal digits, and {@code _ . - : /}. */
-    static final Pattern METRIC_KEY = Pattern.compile("[\\p{L}\\p{M}\\p{Nd}_.:/-]+");
+    /**
+     * What a metric key may not contain: control characters (C0, DEL, C1: they break lines, cells and
+     * terminals), the line and paragraph separators, unpaired surrogates (not text: they cannot be
+     * stored as UTF-8), and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+     * U+2066-U+2069), which would reorder what is shown after the key. Every other character is
+     * allowed, emoji and their joiners included: keys are data, escaped wherever they are shown.
+     */
+    static final Pattern KEY_REFUSED = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069]");
 
     @Inject
     @ConfigProperty(name = "shm.ingest.max-body-bytes", defaultValue = "65536")
@@ -84,7 +90,7 @@ public class IngestLimits {
             throw new RefusedException(Refusal.TOO_MANY_KEYS, "at most " + maxMetricKeys + " keys");
         }
         for (String key : metrics.keySet()) {
-            if (!METRIC_KEY.matcher(key).matches()) {
+            if (!isAllowedKey(key)) {
                 throw new RefusedException(Refusal.KEY_NOT_ALLOWED);
             }
         }
@@ -96,7 +102,7 @@ public class IngestLimits {
             case OBJECT -> {
                 checkDepth(depth);
                 for (Map.Entry<String, JsonValue> entry : value.asJsonObject().entrySet()) {
-                    if (entry.getKey().length() > maxKeyLength) {
+                    if (length(entry.getKey()) > maxKeyLength) {
                         throw new RefusedException(Refusal.KEY_TOO_LONG, "at most " + maxKeyLength + " characters");
                     }
                     checkNoNul(entry.getKey());
@@ -128,6 +134,22 @@ public class IngestLimits {
                 // booleans and null have no limit of their own
             }
         }
+    }
+
+    /**
+     * A metric key (a key of the metrics object itself, which becomes a column, a series and a label):
+     * at least one character, none of {@link #KEY_REFUSED}. Its length is checked with every key's.
+     */
+    static boolean isAllowedKey(String key) {
+        return !key.isEmpty() && !KEY_REFUSED.matcher(key).find();
+    }
+
+    /**
+     * Characters as a person and PostgreSQL count them: Unicode code points, so an emoji is one
+     * character although Java holds it in two.
+     */
+    static int length(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /** PostgreSQL stores no U+0000 in text or jsonb: refused here rather than failing in the database. */

@@ -66,7 +66,8 @@ public class RateLimiter {
     static final String SHARED_BUCKETS = "shm-rate-limits";
     /**
      * A shared bucket untouched this long is dropped, which is the same as a full bucket for every
-     * limit that refills within an hour (all but a burst above 60 at one per minute).
+     * limit that refills within an hour (all but a burst above 60 at one per minute); longer when a
+     * configured limit refills more slowly ({@link #sharedExpiry}).
      */
     static final Duration SHARED_EXPIRY = Duration.ofHours(1);
 
@@ -92,15 +93,35 @@ public class RateLimiter {
     void configure() {
         enabled = config.getOptionalValue("shm.ratelimit.enabled", Boolean.class).orElse(true);
         for (Scope scope : Scope.values()) {
-            int perMinute = config.getOptionalValue("shm.ratelimit." + scope.key() + ".per-minute", Integer.class)
-                    .orElse(scope.defaultPerMinute);
+            // A decimal is allowed: the original server's limits are per period (1 per hour is 1/60 per minute).
+            double perMinute = config.getOptionalValue("shm.ratelimit." + scope.key() + ".per-minute", Double.class)
+                    .orElse((double) scope.defaultPerMinute);
+            if (!(perMinute > 0 && perMinute <= Limit.MAX)) {
+                throw new IllegalArgumentException("shm.ratelimit." + scope.key() + ".per-minute must be more than 0 and at most "
+                        + Limit.MAX + ", not " + perMinute);
+            }
             int burst = config.getOptionalValue("shm.ratelimit." + scope.key() + ".burst", Integer.class)
                     .orElse(scope.defaultBurst);
             limits.put(scope, new Limit(perMinute, burst));
             buckets.put(scope, new ConcurrentHashMap<>());
             refusals.put(scope, new LongAdder());
         }
-        shared = cluster.cache(SHARED_BUCKETS, String.class, Long.class, SHARED_EXPIRY).orElse(null);
+        shared = cluster.cache(SHARED_BUCKETS, String.class, Long.class, sharedExpiry(limits.values())).orElse(null);
+    }
+
+    /**
+     * {@link #SHARED_EXPIRY}, or longer when a configured limit refills more slowly (the original
+     * server's limits per period can be one an hour): a bucket must not be dropped before it is full.
+     */
+    static Duration sharedExpiry(java.util.Collection<Limit> configured) {
+        Duration expiry = SHARED_EXPIRY;
+        for (Limit limit : configured) {
+            Duration refill = Duration.ofMillis((long) Math.ceil(limit.burst() * 60_000.0 / limit.perMinute()));
+            if (refill.compareTo(expiry) > 0) {
+                expiry = refill;
+            }
+        }
+        return expiry;
     }
 
     /** Takes one token for {@code key}, or refuses the request with 429. */
@@ -114,9 +135,9 @@ public class RateLimiter {
         if (waitSeconds > 0) {
             refusals.get(scope).increment();
             long retryAfter = (long) Math.ceil(waitSeconds);
-            throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinute() + " per minute",
+            throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinuteText() + " per minute",
                     Map.of("Retry-After", Long.toString(retryAfter),
-                            "X-RateLimit-Limit", Integer.toString(limit.perMinute()),
+                            "X-RateLimit-Limit", limit.perMinuteText(),
                             "X-RateLimit-Remaining", "0",
                             "X-RateLimit-Reset", Long.toString(now / 1000 + retryAfter)));
         }
@@ -175,11 +196,20 @@ public class RateLimiter {
         return refusals.get(scope).sum();
     }
 
-    /** Requests per minute and the largest burst. */
-    public record Limit(int perMinute, int burst) {
+    /** Requests per minute (a decimal below one for slow limits, such as one an hour) and the largest burst. */
+    public record Limit(double perMinute, int burst) {
 
         /** Far above any real client; a larger number is a typing mistake, not a limit. */
         static final int MAX = 1_000_000;
+
+        public Limit(int perMinute, int burst) {
+            this((double) perMinute, burst);
+        }
+
+        /** {@code 5}, or {@code 0.5}: as in answers and messages. */
+        public String perMinuteText() {
+            return java.math.BigDecimal.valueOf(perMinute).stripTrailingZeros().toPlainString();
+        }
 
         /** A limit from an operator's input, refused with the reason when it makes no sense. */
         public static Limit of(int perMinute, int burst) {

@@ -39,15 +39,52 @@ class IngestLimitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"users", "app_mem_rss_mb", "p95.latency", "http:get/api-v2", "\u65e5\u672c\u8a9e", "\u0915\u093f\u0924\u093e\u092c", "\u0661\u0662"})
-    void metricKeysOfLettersOfAnyScriptDigitsAndPunctuationAreAllowed(String key) {
+    @ValueSource(strings = {"users", "app_mem_rss_mb", "p95.latency", "http:get/api-v2", "\u65e5\u672c\u8a9e",
+            "\u0915\u093f\u0924\u093e\u092c", "\u0661\u0662", "Active Users", "cpu%", "mem (MB)", "#", "$version",
+            "\uD83D\uDE80 launches", "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "a\\\"b", "semi;colon",
+            "caf\u00e9", "\u00a0non-breaking", " ", "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 families",
+            "\u05e9\u05dc\u05d5\u05dd", "x\u00ad", "\uFEFFbom", "\uD834\uDD1E"})
+    void metricKeysOfAnyPrintableTextAreAllowed(String key) {
         assertDoesNotThrow(() -> limits.checkMetrics(json("{\"" + key + "\":1}")));
     }
 
+    /** Every code point but the refused ones, from U+0000 to U+10FFFF, alone as a key. */
+    @Test
+    void theWholeAlphabetIsAllowedButControlsSeparatorsSurrogatesAndBidiOverrides() {
+        int refused = 0;
+        for (int codePoint = 0; codePoint <= Character.MAX_CODE_POINT; codePoint++) {
+            String key = new String(Character.toChars(codePoint));
+            int type = Character.getType(codePoint);
+            boolean expectRefused = type == Character.CONTROL || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                    || codePoint >= 0x202A && codePoint <= 0x202E || codePoint >= 0x2066 && codePoint <= 0x2069;
+            assertEquals(!expectRefused, IngestLimits.isAllowedKey(key), () -> String.format("U+%04X", key.codePointAt(0)));
+            assertEquals(!expectRefused, IngestLimits.isAllowedKey("a" + key + "b"), () -> String.format("a U+%04X b", key.codePointAt(0)));
+            refused += expectRefused ? 1 : 0;
+        }
+        // 65 controls (C0, DEL, C1), 2 separators, 2,048 surrogates, 9 bidirectional controls.
+        assertEquals(65 + 2 + 2048 + 9, refused);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"with space", "<script>", "a\\\"b", "semi;colon", "tab\\tkey", "emoji\uD83D\uDE00", ""})
-    void otherCharactersInMetricKeysAreRefused(String key) {
+    @ValueSource(strings = {"", "tab\\tkey", "new\\nline", "nul\\u0000", "bell\\u0007", "del\\u007f", "c1\\u0085",
+            "line\\u2028sep", "para\\u2029sep", "lone\\ud800", "lone\\udc00low", "rlo\\u202egnp.exe", "isolate\\u2067x"})
+    void emptyKeysAndKeysWithControlCharactersAreRefused(String key) {
         assertEquals(Refusal.KEY_NOT_ALLOWED, refusalOf("{\"" + key + "\":1}"));
+    }
+
+    @Test
+    void keyLengthIsCountedInCodePoints() {
+        String rocket = "\uD83D\uDE80";
+        assertDoesNotThrow(() -> limits.checkMetrics(json("{\"" + rocket.repeat(128) + "\":1}")));
+        assertEquals(Refusal.KEY_TOO_LONG, refusalOf("{\"" + rocket.repeat(129) + "\":1}"));
+        assertEquals(Refusal.KEY_TOO_LONG, refusalOf("{\"" + "k".repeat(129) + "\":1}"));
+    }
+
+    @Test
+    void valuesMayBeNumbersStringsBooleansNullObjectsAndArrays() {
+        assertDoesNotThrow(() -> limits.checkMetrics(json("{\"n\":1.5,\"s\":\"12\",\"t\":true,\"f\":false,\"z\":null,"
+                + "\"o\":{\"GET /api\":{\"p95\":12}},\"a\":[1,\"two\",null,{\"x\":[]}]}")));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.shm.testing.MutableClock;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +84,32 @@ class RateLimiterTest {
     }
 
     @Test
+    void aLimitBelowOnePerMinuteIsKeptExactly() {
+        // One per hour, as the original server's SHM_RATELIMIT_SNAPSHOT_PERIOD=1h gives it.
+        RateLimiter hourly = limiter(Map.of("shm.ratelimit.snapshot.per-minute", "0.0166666666666667",
+                "shm.ratelimit.snapshot.burst", "1"));
+        hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i");
+        RefusedException refused = assertThrows(RefusedException.class, () -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+        assertEquals("3600", refused.headers().get("Retry-After"));
+        assertEquals("0.0166666666666667", refused.headers().get("X-RateLimit-Limit"));
+
+        clock.advance(Duration.ofMinutes(59));
+        assertThrows(RefusedException.class, () -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+        clock.advance(Duration.ofMinutes(1));
+        assertDoesNotThrow(() -> hourly.acquire(RateLimiter.Scope.SNAPSHOT, "i"));
+
+        assertThrows(IllegalArgumentException.class, () -> limiter(Map.of("shm.ratelimit.snapshot.per-minute", "0")));
+    }
+
+    @Test
+    void sharedBucketsLiveAtLeastAsLongAsTheSlowestRefill() {
+        assertEquals(Duration.ofHours(1), RateLimiter.sharedExpiry(List.of(new RateLimiter.Limit(1, 2), new RateLimiter.Limit(30, 30))));
+        assertEquals(Duration.ofHours(2).toSeconds(),
+                RateLimiter.sharedExpiry(List.of(new RateLimiter.Limit(1.0 / 60, 2), new RateLimiter.Limit(5, 2))).toSeconds(),
+                "two tokens at one an hour");
+    }
+
+    @Test
     void aLimitChangedAtRunTimeAppliesAtOnce() {
         RateLimiter limiter = limiter(Map.of());
         limiter.setLimit(RateLimiter.Scope.SNAPSHOT, 60, 1);
@@ -151,6 +178,9 @@ class RateLimiterTest {
             }
             if (type == Boolean.class) {
                 return Optional.of((T) Boolean.valueOf(value));
+            }
+            if (type == Double.class) {
+                return Optional.of((T) Double.valueOf(value));
             }
             return Optional.of((T) value);
         }
