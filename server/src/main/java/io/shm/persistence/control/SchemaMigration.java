@@ -23,6 +23,7 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
 
 /**
  * Brings the database schema up to date when the application is deployed, before any other bean
@@ -56,11 +57,15 @@ import liquibase.resource.ClassLoaderResourceAccessor;
             "fish.payara.fail-all-connections=true",
             // Payara misreads an unset statement-cache-type (payara/Payara#6647); PostgreSQL's driver caches prepared statements itself.
             "fish.payara.statement-cache-size=0",
-            "fish.payara.connection-creation-retry-attempts=3",
-            "fish.payara.connection-creation-retry-interval-in-seconds=1",
-            "fish.payara.max-wait-time-in-millis=10000",
+            // While PostgreSQL is down or restarting, a request fails fast (503 with Retry-After, the
+            // client sends again) rather than holding its thread: no retry of a refused connection, a
+            // bounded wait for a free one, and short connect and login timeouts. The next request after
+            // PostgreSQL is back opens a new connection.
+            "fish.payara.connection-creation-retry-attempts=0",
+            "fish.payara.max-wait-time-in-millis=1500",
             "ApplicationName=shm-server",
-            "connectTimeout=5",
+            "connectTimeout=1",
+            "loginTimeout=1",
             "socketTimeout=60"
         })
 @Singleton
@@ -128,7 +133,9 @@ public class SchemaMigration {
         Map<String, Object> scope = Map.of(
                 Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(SchemaMigration.class.getClassLoader()),
                 // No phoning home from a privacy-first server (and no network to do it on).
-                "liquibase.analytics.enabled", false);
+                "liquibase.analytics.enabled", false,
+                // Its progress ("Running Changeset...") into the server's log, not straight onto standard output.
+                Scope.Attr.ui.name(), new LoggerUIService());
         try {
             Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
