@@ -21,13 +21,17 @@ final class Console {
     static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     /** The launcher's records in the log file; {@link ConsoleLog} does not print them again. */
     static final String LOGGER = "io.shm.launcher";
+    /** Set once the server log is configured: before, java.util.logging would print each line again on stderr. */
+    static volatile boolean logging;
 
     private Console() {
     }
 
     static void say(String message) {
         print(message);
-        Logger.getLogger(LOGGER).info(message);
+        if (logging) {
+            Logger.getLogger(LOGGER).info(message);
+        }
     }
 
     /** One line saying why the launcher stops, on the console and in the log. */
@@ -38,7 +42,9 @@ final class Console {
     /** As {@link #fail(String)}, with the stack trace in the log file only. */
     static void fail(String reason, Throwable cause) {
         print("ERROR: " + reason);
-        Logger.getLogger(LOGGER).log(Level.SEVERE, reason, cause);
+        if (logging) {
+            Logger.getLogger(LOGGER).log(Level.SEVERE, reason, cause);
+        }
     }
 
     static synchronized void print(String message) {

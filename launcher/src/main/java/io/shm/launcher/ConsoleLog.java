@@ -14,6 +14,17 @@ import java.util.logging.LogRecord;
  * admin password) and any platform error; the platform's warnings and its hundreds of INFO lines per
  * boot stay in the file. With {@code SHM_LOG_LEVEL=debug} the console gets everything the file gets.
  *
+ * <p>The platform's warnings of every boot, and why they stay in the file rather than being fixed:
+ * <ul>
+ *   <li>{@code AS-DEPLOYMENT-00015} (unsupported deployment descriptor element): Payara logs it without
+ *       naming the element, for its own default descriptors as early as the boot, before the WAR;</li>
+ *   <li>{@code NCLS-SECURITY-05054} (a certificate has expired): CA certificates of the truststore bundled
+ *       in payara-micro.jar, which Payara checks at every start;</li>
+ *   <li>the "JDBC driver forcibly unregistered" warning at shutdown is gone at its cause: the PostgreSQL
+ *       driver is on the launcher's class path (the version of the WAR's), so the WAR's class loader
+ *       finds it there and never registers a driver of its own that Payara would have to remove.</li>
+ * </ul>
+ *
  * <p>Remembers the first error of the boot, so that a deployment that fails is reported in one line.
  */
 public final class ConsoleLog extends Handler {

@@ -47,6 +47,10 @@ public final class Launcher {
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 || args[0].startsWith("-") ? "run" : args[0];
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (!command.equals("run")) {
+            // The commands print their own progress: only the warnings of the libraries they use (embedded PostgreSQL, Liquibase).
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
         int exit;
         try {
             exit = switch (command) {

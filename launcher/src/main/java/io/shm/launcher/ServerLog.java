@@ -57,6 +57,7 @@ final class ServerLog {
         Files.write(file, bytes);
         System.setProperty(ConsoleLog.DEBUG_PROPERTY, Boolean.toString(debug));
         LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(bytes));
+        Console.logging = true;
         return file;
     }
 
