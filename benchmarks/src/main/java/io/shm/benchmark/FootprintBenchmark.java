@@ -36,7 +36,7 @@ public final class FootprintBenchmark {
     private static final double BOOT_TARGET_SECONDS = 15;
     private static final long IDLE_TARGET_MIB = 512;
     private static final long LOADED_TARGET_MIB = 768;
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path target;
     private final Path dataDir;

@@ -167,7 +167,14 @@ public final class Launcher {
                     : "see " + settings.logDirectory()));
             return 1;
         }
-        if (!awaitReady()) {
+        int answer = awaitReady();
+        if (answer == HttpURLConnection.HTTP_NOT_FOUND) {
+            // Payara Micro booted but serves no application: the WAR failed to deploy.
+            Console.fail("The server did not deploy: " + (ConsoleLog.firstError() != null ? ConsoleLog.firstError()
+                    : "see " + settings.logDirectory()));
+            return 1;
+        }
+        if (answer != HttpURLConnection.HTTP_OK) {
             Console.fail("The server deployed but did not answer on port " + settings.httpPort() + " within "
                     + READY_TIMEOUT.toSeconds() + " s");
             return 1;
@@ -204,8 +211,13 @@ public final class Launcher {
         return arguments;
     }
 
-    /** Payara Micro has deployed when it returns from boot: this checks that the port answers, and is ours. */
-    private boolean awaitReady() throws InterruptedException {
+    /**
+     * Payara Micro has deployed when it returns from boot: this checks that the port answers, and with
+     * the application (a 404 is Payara Micro without it).
+     *
+     * @return the status of the health check's answer, or -1 when none came
+     */
+    private int awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && !stopping) {
             try {
@@ -214,8 +226,9 @@ public final class Launcher {
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(10_000);
                 try {
-                    if (connection.getResponseCode() == 200) {
-                        return true;
+                    int status = connection.getResponseCode();
+                    if (status == HttpURLConnection.HTTP_OK || status == HttpURLConnection.HTTP_NOT_FOUND) {
+                        return status;
                     }
                 } finally {
                     connection.disconnect();
@@ -225,7 +238,7 @@ public final class Launcher {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        return false;
+        return -1;
     }
 
     static boolean portFree(int port) {
