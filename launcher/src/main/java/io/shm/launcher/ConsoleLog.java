@@ -20,9 +20,10 @@ import java.util.logging.LogRecord;
  *       naming the element, for its own default descriptors as early as the boot, before the WAR;</li>
  *   <li>{@code NCLS-SECURITY-05054} (a certificate has expired): CA certificates of the truststore bundled
  *       in payara-micro.jar, which Payara checks at every start;</li>
- *   <li>the "JDBC driver forcibly unregistered" warning at shutdown is gone at its cause: the PostgreSQL
- *       driver is on the launcher's class path (the version of the WAR's), so the WAR's class loader
- *       finds it there and never registers a driver of its own that Payara would have to remove.</li>
+ *   <li>the "JDBC driver forcibly unregistered" warning is about a driver the WAR's class loader registered,
+ *       which Payara removes at undeploy: the PostgreSQL driver is now on the launcher's class path (the
+ *       version of the WAR's), which the WAR's class loader asks first (Payara's default delegation), so
+ *       the driver in use is not the WAR's own.</li>
  * </ul>
  *
  * <p>Remembers the first error of the boot, so that a deployment that fails is reported in one line.
