@@ -1,6 +1,5 @@
 package io.shm.platform;
 
-import io.shm.ingest.control.IngestStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;

@@ -10,27 +10,24 @@ import io.shm.client.ShmResponse;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
 import io.shm.testing.LocalMachine;
+import io.shm.testing.ServerProcess;
+import io.shm.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import io.shm.testing.TestDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -192,19 +189,16 @@ class ClusterIT {
     /** One {@code java -jar payara-micro.jar} with the WAR, as README's clustering section runs it. */
     private static final class Node {
         final String name;
-        final Process process;
+        final ServerProcess server;
         final URI base;
         final Path logFile;
         final int jmxPort;
-        /** The last answer to /health/ready (status and body: the failing check and its data), and the last failure to get one. */
-        private String lastAnswer = "none";
-        private String lastFailure = "none";
 
-        private Node(String name, Process process, URI base, Path logFile, int jmxPort) {
+        private Node(String name, ServerProcess server, URI base, int jmxPort) {
             this.name = name;
-            this.process = process;
+            this.server = server;
             this.base = base;
-            this.logFile = logFile;
+            this.logFile = server.logFile();
             this.jmxPort = jmxPort;
         }
 
@@ -240,7 +234,7 @@ class ClusterIT {
             }
             Files.writeString(preBoot, preBootCommands);
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+                    ServerProcess.java(), "-Xmx512m"));
             if (operatorOptions) {
                 // A system property outranks the environment in MicroProfile Config: the WAR's own pool gets
                 // this address, the server's pool (${ENV=SHM_DB_URL}) the test database.
@@ -260,9 +254,8 @@ class ClusterIT {
                 command.addAll(List.of("--logproperties", SERVER_CONFIG.resolve("json-logging.properties").toString(),
                         "--addlibs", Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toString()));
             }
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile());
+            Files.deleteIfExists(logFile);
+            ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(key -> key.startsWith("SHM_"));
             env.put("SHM_DB_URL", database.jdbcUrl());
@@ -280,66 +273,22 @@ class ClusterIT {
             if (operatorOptions) {
                 env.put("SHM_DB_JNDI", "jdbc/shm");
             }
-            Process process = builder.start();
-            Node node = new Node(name, process, URI.create("http://127.0.0.1:" + httpPort + "/"), logFile, jmxPort);
-            Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "cluster-it-stop-" + name));
-            return node;
+            return new Node(name, ServerProcess.start(name, builder, logFile), URI.create("http://127.0.0.1:" + httpPort + "/"),
+                    jmxPort);
         }
 
         /** Answers ready, and Payara's data grid {@code cluster} counts {@code members} members (printed on every change). */
-        void awaitReadyInCluster(String cluster, int members) throws Exception {
-            long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-            boolean ready = false;
-            boolean clustered = false;
-            while (System.nanoTime() < deadline && process.isAlive() && !(ready && clustered)) {
-                ready = ready || isReady();
-                clustered = clustered || log().contains("DG Name: " + cluster + " DG Size: " + members);
-                if (!(ready && clustered)) {
-                    TimeUnit.SECONDS.sleep(1);
-                }
-            }
-            assertTrue(process.isAlive(), name + " exited, see " + logFile);
-            assertTrue(ready, name + " not ready within " + READY_WITHIN + "; last answer to /health/ready: " + lastAnswer
-                    + "; last failure: " + lastFailure + "; see " + logFile);
-            assertTrue(clustered, name + " saw no cluster of " + members + " within " + READY_WITHIN + ", see " + logFile);
-        }
-
-        private boolean isReady() {
-            try {
-                HttpRequest request = HttpRequest.newBuilder(base.resolve("health/ready")).timeout(Duration.ofSeconds(10)).build();
-                var response = Http.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-                lastAnswer = response.statusCode() + " " + response.body();
-                return response.statusCode() == 200;
-            } catch (IOException notYet) {
-                lastFailure = notYet.toString();
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        void awaitReadyInCluster(String cluster, int members) throws InterruptedException {
+            String grid = "DG Name: " + cluster + " DG Size: " + members;
+            server.awaitReady(base.resolve("health/ready"), READY_WITHIN, log -> log.contains(grid), "'" + grid + "'");
         }
 
         String log() {
-            try {
-                return Files.readString(logFile, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return server.log();
         }
 
         void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            server.stop();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.shm.monitoring.boundary.JmxRegistration;
 import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
 import io.shm.testing.LocalMachine;
+import io.shm.testing.ServerProcess;
 import io.shm.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,7 @@ class PayaraServerIT {
     private static final Path DOMAINS = Path.of("target", "payara-domains").toAbsolutePath();
     private static final String DOMAIN = "shm-it";
     private static final String DATABASE = "shm_payara_server";
+    private static final Duration READY_WITHIN = Duration.ofMinutes(3);
     private static final String ADMIN_TOKEN = "shm_payara-server-it-token-0123456789";
     /** Offsets from the domain's port base that {@code create-domain --portbase} assigns. */
     private static final int[] PORT_OFFSETS = {9, 37, 38, 39, 48, 66, 76, 80, 81, 86};
@@ -76,6 +79,8 @@ class PayaraServerIT {
         asadmin("multimode", "--file", Path.of("server-config", "jdbc-pool.asadmin").toAbsolutePath().toString());
         asadmin("set-config-property", "--propertyName=shm.db.jndi", "--propertyValue=jdbc/shm", "--source=domain");
         asadmin("deploy", "--contextroot", "/", Path.of(System.getProperty("shm.war", "target/shm.war")).toAbsolutePath().toString());
+        ServerProcess.awaitReady("Payara Server domain " + DOMAIN, base.resolve("health/ready"), READY_WITHIN,
+                DOMAINS.resolve(DOMAIN).resolve("logs").resolve("server.log"));
     }
 
     @AfterAll

@@ -1,6 +1,6 @@
 package io.shm.admin.boundary;
 
-import io.shm.admin.control.InstanceDirectory;
+import io.shm.instance.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package io.shm.admin.boundary;
 
-import io.shm.admin.control.InstanceDirectory;
 import io.shm.aggregation.entity.Distribution;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.ValueCount;
+import io.shm.instance.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.shm.badge.boundary;
 
-import io.shm.ingest.control.IngestStats;
+import io.shm.platform.IngestStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;

@@ -4,12 +4,12 @@ import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.application.entity.Application;
-import io.shm.ingest.control.IngestLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What each badge of an application says, from its active instances, through {@link BadgeCache}.
@@ -32,8 +32,10 @@ public class Badges {
     @Inject
     BadgeCache cache;
 
+    /** The ingest's longest key (SHM_INGEST_MAX_KEY_LENGTH): a longer one cannot have been reported. */
     @Inject
-    IngestLimits limits;
+    @ConfigProperty(name = "shm.ingest.max-key-length", defaultValue = "128")
+    int maxKeyLength;
 
     /** Reads one badge of an application that exists. */
     @FunctionalInterface
@@ -56,7 +58,7 @@ public class Badges {
 
     /** The sum of a numeric key over the active instances; unknown when none of them reports it as a number. */
     public BadgeValue metric(String slug, String key) throws SQLException {
-        if (!couldExist(key, limits.maxKeyLength())) {
+        if (!couldExist(key, maxKeyLength)) {
             return BadgeValue.UNKNOWN_METRIC;
         }
         return read(slug, BadgeKind.METRIC, key, application -> {
@@ -69,7 +71,7 @@ public class Badges {
     /** A metric's sum and the number of active instances: {@code 1.2k / 42}. */
     public BadgeValue combined(String slug, String key) throws SQLException {
         String metric = key == null || key.isEmpty() ? DEFAULT_COMBINED_METRIC : key;
-        if (!couldExist(metric, limits.maxKeyLength())) {
+        if (!couldExist(metric, maxKeyLength)) {
             return BadgeValue.UNKNOWN_METRIC;
         }
         return read(slug, BadgeKind.COMBINED, metric, application -> {

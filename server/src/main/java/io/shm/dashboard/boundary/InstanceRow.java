@@ -1,6 +1,6 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.admin.control.InstanceDirectory;
+import io.shm.instance.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

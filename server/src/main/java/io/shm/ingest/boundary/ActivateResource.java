@@ -1,16 +1,16 @@
 package io.shm.ingest.boundary;
 
-import io.shm.ingest.control.Activation;
 import io.shm.ingest.control.IngestLimits;
-import io.shm.ingest.control.IngestRequest;
-import io.shm.ingest.control.IngestStats;
+import io.shm.instance.control.Activation;
 import io.shm.instance.entity.Instance;
+import io.shm.platform.IngestStats;
+import io.shm.platform.JsonSupport;
 import io.shm.ratelimit.control.RateLimited;
 import io.shm.ratelimit.control.RateLimiter;
+import io.shm.signature.control.IngestRequest;
 import io.shm.signature.control.SignedRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,9 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code POST /v1/activate}: signed; any JSON object as body. Activating an active instance succeeds too. */
 @Tag(name = "ingest")

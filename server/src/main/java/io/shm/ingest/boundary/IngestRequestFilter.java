@@ -1,17 +1,14 @@
 package io.shm.ingest.boundary;
 
 import io.shm.ingest.control.IngestLimits;
-import io.shm.ingest.control.IngestRequest;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
-import io.shm.ratelimit.control.ClientAddresses;
+import io.shm.signature.control.IngestRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
@@ -38,12 +35,6 @@ public class IngestRequestFilter implements ContainerRequestFilter {
     @Inject
     IngestLimits limits;
 
-    @Inject
-    ClientAddresses clientAddresses;
-
-    @Context
-    HttpServletRequest servletRequest;
-
     @Override
     public void filter(ContainerRequestContext context) throws IOException {
         if (!HttpMethod.POST.equals(context.getMethod())) {
@@ -59,8 +50,7 @@ public class IngestRequestFilter implements ContainerRequestFilter {
         }
         byte[] body = readAtMost(context.getEntityStream(), max);
         context.setEntityStream(new ByteArrayInputStream(body));
-        request.received(body, context.getHeaderString(INSTANCE_ID), context.getHeaderString(SIGNATURE),
-                clientAddresses.of(servletRequest.getRemoteAddr(), context.getHeaders().get("X-Forwarded-For")));
+        request.received(body, context.getHeaderString(INSTANCE_ID), context.getHeaderString(SIGNATURE));
     }
 
     private static boolean isJson(MediaType type) {

@@ -1,17 +1,18 @@
 package io.shm.ingest.boundary;
 
 import io.shm.ingest.control.IngestLimits;
-import io.shm.ingest.control.IngestRequest;
-import io.shm.ingest.control.IngestStats;
 import io.shm.ingest.control.SnapshotStore;
+import io.shm.instance.entity.SignedInstance;
+import io.shm.platform.IngestStats;
+import io.shm.platform.JsonSupport;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import io.shm.ratelimit.control.RateLimiter;
+import io.shm.signature.control.IngestRequest;
 import io.shm.signature.control.SignatureInterceptor;
 import io.shm.signature.control.SignedRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import io.shm.platform.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.POST;
@@ -32,9 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed. The body must name the
@@ -90,7 +91,7 @@ public class SnapshotResource {
     @APIResponse(responseCode = "429", ref = "RateLimited")
     @APIResponse(responseCode = "503", ref = "DatabaseUnavailable")
     public Response snapshot() throws SQLException {
-        IngestRequest.SignedInstance signer = request.signer();
+        SignedInstance signer = request.signer();
         // Counted only once the signature is verified: nobody can use up another instance's allowance.
         rateLimiter.acquire(RateLimiter.Scope.SNAPSHOT, signer.instanceId().toString());
 

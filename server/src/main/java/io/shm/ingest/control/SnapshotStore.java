@@ -1,6 +1,7 @@
 package io.shm.ingest.control;
 
-import io.shm.persistence.control.SchemaMigration;
+import io.shm.instance.entity.SignedInstance;
+import io.shm.persistence.control.Jdbc;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import io.shm.signature.control.KeyCache;
@@ -59,14 +60,14 @@ public class SnapshotStore {
     /** Rows the statement writes into instance_bucket when the snapshot is accepted: hour, day, week. */
     static final int BUCKETS = 3;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
     KeyCache keys;
 
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
-    public void store(IngestRequest.SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
+    public void store(SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
             throws SQLException {
         String json = metrics.toString();
         OffsetDateTime received = receivedAt.atOffset(ZoneOffset.UTC);
@@ -91,7 +92,7 @@ public class SnapshotStore {
         }
     }
 
-    private RefusedException refusalFor(Connection connection, IngestRequest.SignedInstance signer) throws SQLException {
+    private RefusedException refusalFor(Connection connection, SignedInstance signer) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT status FROM instance WHERE id = ?")) {
             statement.setLong(1, signer.rowId());
             try (ResultSet row = statement.executeQuery()) {

@@ -1,6 +1,6 @@
 package io.shm.monitoring.boundary;
 
-import io.shm.ingest.control.IngestStats;
+import io.shm.platform.IngestStats;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.shm.ratelimit.control;
 
-import io.shm.ingest.control.IngestRequest;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -17,7 +16,7 @@ public class RateLimitInterceptor {
     RateLimiter limiter;
 
     @Inject
-    IngestRequest request;
+    RequestOrigin origin;
 
     @AroundInvoke
     Object limit(InvocationContext invocation) throws Exception {
@@ -25,7 +24,7 @@ public class RateLimitInterceptor {
         if (limited == null) {
             limited = invocation.getMethod().getDeclaringClass().getAnnotation(RateLimited.class);
         }
-        limiter.acquire(limited.value(), request.clientAddress());
+        limiter.acquire(limited.value(), origin.address());
         return invocation.proceed();
     }
 }

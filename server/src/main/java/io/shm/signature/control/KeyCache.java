@@ -1,5 +1,6 @@
 package io.shm.signature.control;
 
+import io.shm.instance.entity.InstanceChanged;
 import io.shm.instance.entity.InstanceStatus;
 import io.shm.platform.ClusterCaches;
 import io.shm.platform.Refusal;
@@ -7,6 +8,7 @@ import io.shm.platform.RefusedException;
 import io.shm.platform.SharedCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -131,7 +133,12 @@ public class KeyCache {
         return fresh;
     }
 
-    /** Forgets an instance, on every node of a cluster: called when it is revoked or deleted. */
+    /** Forgets an instance whose status changed (revoked, reactivated, deleted), on every node of a cluster. */
+    void evictOn(@Observes InstanceChanged change) {
+        evict(change.instanceId());
+    }
+
+    /** Forgets an instance, on every node of a cluster. */
     public void evict(UUID instanceId) {
         synchronized (this) {
             entries.remove(instanceId);

@@ -1,8 +1,9 @@
 package io.shm.signature.control;
 
-import io.shm.ingest.control.IngestRequest;
+import io.shm.instance.entity.SignedInstance;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.Uuids;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -45,20 +46,12 @@ public class SignatureInterceptor {
         if (!verifier.verify(key.key(), signature.strip(), request.body())) {
             throw new RefusedException(Refusal.BAD_SIGNATURE);
         }
-        request.signedBy(new IngestRequest.SignedInstance(instanceId, key.rowId()));
+        request.signedBy(new SignedInstance(instanceId, key.rowId()));
         return invocation.proceed();
     }
 
     /** A UUID in its canonical 36-character form, or null. */
     public static UUID parseUuid(String text) {
-        if (text == null || text.length() != 36) {
-            return null;
-        }
-        try {
-            UUID uuid = UUID.fromString(text);
-            return uuid.toString().equalsIgnoreCase(text) ? uuid : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Uuids.parseCanonical(text).orElse(null);
     }
 }

@@ -3,7 +3,7 @@ package io.shm.admin.boundary;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shm.admin.control.InstanceDirectory;
+import io.shm.instance.control.InstanceDirectory;
 import io.shm.platform.JsonSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;

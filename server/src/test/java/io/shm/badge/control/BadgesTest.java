@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.NumericStats;
-import io.shm.ingest.control.IngestLimits;
 import io.shm.testing.MutableClock;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -58,16 +57,10 @@ class BadgesTest {
         cache.seconds = 120;
         cache.capacity = 100;
         cache.clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
-        IngestLimits limits = new IngestLimits() {
-            @Override
-            public int maxKeyLength() {
-                return 128;
-            }
-        };
         Badges badges = new Badges();
         badges.fleet = fleet;
         badges.cache = cache;
-        badges.limits = limits;
+        badges.maxKeyLength = 128;
         return badges;
     }
 

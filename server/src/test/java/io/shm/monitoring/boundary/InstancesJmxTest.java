@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shm.admin.control.InstanceAdmin;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.InstanceCounts;
+import io.shm.instance.control.InstanceAdmin;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,5 @@
-package io.shm.ingest.control;
+package io.shm.platform;
 
-import io.shm.monitoring.control.SlidingWindowRate;
-import io.shm.platform.Refusal;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

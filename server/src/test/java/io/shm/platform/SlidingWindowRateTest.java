@@ -1,4 +1,4 @@
-package io.shm.monitoring.control;
+package io.shm.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

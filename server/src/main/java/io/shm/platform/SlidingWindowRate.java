@@ -1,4 +1,4 @@
-package io.shm.monitoring.control;
+package io.shm.platform;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 

@@ -1,9 +1,9 @@
-package io.shm.ingest.control;
+package io.shm.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shm.ingest.control.IngestStats.Failure;
+import io.shm.platform.IngestStats.Failure;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.shm.ingest.control;
+package io.shm.instance.control;
 
 import io.shm.application.entity.Application;
 import io.shm.instance.entity.Instance;

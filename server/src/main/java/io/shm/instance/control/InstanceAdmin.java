@@ -1,10 +1,11 @@
-package io.shm.admin.control;
+package io.shm.instance.control;
 
 import io.shm.aggregation.control.Rollups;
-import io.shm.persistence.control.SchemaMigration;
-import io.shm.signature.control.KeyCache;
+import io.shm.instance.entity.InstanceChanged;
+import io.shm.persistence.control.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -25,11 +26,11 @@ import javax.sql.DataSource;
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
 public class InstanceAdmin {
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
-    KeyCache keys;
+    Event<InstanceChanged> changed;
 
     @Inject
     Logger log;
@@ -37,7 +38,7 @@ public class InstanceAdmin {
     /** @return whether the instance exists (revoking a revoked instance changes nothing and is fine) */
     public boolean revoke(UUID instanceId) throws SQLException {
         boolean found = setStatus(instanceId, "REVOKED", "status <> 'REVOKED'");
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         if (found) {
             log.info(() -> "Instance " + instanceId + " revoked");
         }
@@ -47,7 +48,7 @@ public class InstanceAdmin {
     /** Lifts a revocation: the instance is active again (its key and history are unchanged). */
     public boolean reactivate(UUID instanceId) throws SQLException {
         boolean found = setStatus(instanceId, "ACTIVE", "status = 'REVOKED'");
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         return found;
     }
 
@@ -60,7 +61,7 @@ public class InstanceAdmin {
                 statement.executeUpdate();
             }
         });
-        keys.evict(instanceId);
+        changed.fire(new InstanceChanged(instanceId));
         if (found) {
             log.info(() -> "Instance " + instanceId + " deleted with its snapshots");
         }
@@ -86,22 +87,13 @@ public class InstanceAdmin {
 
     /** Runs the work on the instance's row, locked, in one transaction; false when there is no such instance. */
     private boolean onInstance(UUID instanceId, InstanceWork work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                OptionalLong row = rowId(connection, instanceId);
-                if (row.isPresent()) {
-                    work.run(connection, row.getAsLong());
-                }
-                connection.commit();
-                return row.isPresent();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        return Jdbc.inTransaction(dataSource, connection -> {
+            OptionalLong row = rowId(connection, instanceId);
+            if (row.isPresent()) {
+                work.run(connection, row.getAsLong());
             }
-        }
+            return row.isPresent();
+        });
     }
 
     private static OptionalLong rowId(Connection connection, UUID instanceId) throws SQLException {

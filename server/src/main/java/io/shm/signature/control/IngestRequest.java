@@ -1,12 +1,13 @@
-package io.shm.ingest.control;
+package io.shm.signature.control;
 
+import io.shm.instance.entity.SignedInstance;
 import jakarta.enterprise.context.RequestScoped;
-import java.util.UUID;
 
 /**
  * What an ingest request carried, as received: the exact body bytes (signatures cover them, so they
- * are never re-serialized), the signature headers and the client's address. Filled by the JAX-RS
- * filter before the resource method runs, read by the signature interceptor and the resources.
+ * are never re-serialized) and the signature headers; then the instance whose signature was verified.
+ * Filled by the ingest API's JAX-RS filter before the resource method runs, completed by the signature
+ * interceptor, read by the resources. The signature feature owns it: it is what a signature covers.
  */
 @RequestScoped
 public class IngestRequest {
@@ -14,18 +15,16 @@ public class IngestRequest {
     private byte[] body = new byte[0];
     private String instanceIdHeader;
     private String signatureHeader;
-    private String clientAddress;
     private SignedInstance signer;
 
     public byte[] body() {
         return body;
     }
 
-    public void received(byte[] body, String instanceIdHeader, String signatureHeader, String clientAddress) {
+    public void received(byte[] body, String instanceIdHeader, String signatureHeader) {
         this.body = body;
         this.instanceIdHeader = instanceIdHeader;
         this.signatureHeader = signatureHeader;
-        this.clientAddress = clientAddress;
     }
 
     public String instanceIdHeader() {
@@ -36,11 +35,6 @@ public class IngestRequest {
         return signatureHeader;
     }
 
-    /** In memory only: used for rate limits, never stored or logged. */
-    public String clientAddress() {
-        return clientAddress;
-    }
-
     /** The instance whose signature was verified, or null before the interceptor ran. */
     public SignedInstance signer() {
         return signer;
@@ -48,9 +42,5 @@ public class IngestRequest {
 
     public void signedBy(SignedInstance signer) {
         this.signer = signer;
-    }
-
-    /** An instance that proved it holds its key: its public id and its row id. */
-    public record SignedInstance(UUID instanceId, long rowId) {
     }
 }

@@ -1,14 +1,7 @@
-package io.shm.platform;
+package io.shm.admin.boundary;
 
-import io.shm.admin.boundary.AdminApplicationsResource;
-import io.shm.admin.boundary.AdminAuthenticationFilter;
-import io.shm.admin.boundary.AdminExportResource;
-import io.shm.admin.boundary.AdminInstancesResource;
-import io.shm.admin.boundary.AdminMaintenanceResource;
-import io.shm.admin.boundary.AdminMetricsResource;
-import io.shm.admin.boundary.AdminStatsResource;
-import io.shm.admin.boundary.AdminTokensResource;
 import io.shm.monitoring.boundary.HealthcheckResource;
+import io.shm.platform.ProblemMapper;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;

@@ -1,11 +1,13 @@
-package io.shm.ingest.control;
+package io.shm.instance.control;
 
 import io.shm.instance.entity.Instance;
+import io.shm.instance.entity.InstanceChanged;
 import io.shm.instance.entity.InstanceStatus;
+import io.shm.instance.entity.SignedInstance;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
-import io.shm.signature.control.KeyCache;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -24,17 +26,17 @@ public class Activation {
     Clock clock;
 
     @Inject
-    KeyCache keys;
+    Event<InstanceChanged> changed;
 
     @Transactional
-    public Instance activate(IngestRequest.SignedInstance signer) {
+    public Instance activate(SignedInstance signer) {
         Instance instance = em.find(Instance.class, signer.rowId(), LockModeType.PESSIMISTIC_WRITE);
         if (instance == null) {
-            keys.evict(signer.instanceId());
+            changed.fire(new InstanceChanged(signer.instanceId()));
             throw new RefusedException(Refusal.UNKNOWN_INSTANCE);
         }
         if (instance.getStatus() == InstanceStatus.REVOKED) {
-            keys.evict(signer.instanceId());
+            changed.fire(new InstanceChanged(signer.instanceId()));
             throw new RefusedException(Refusal.REVOKED_INSTANCE);
         }
         instance.activate(clock.instant());
