@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherIT {
 
-    private static final Duration READY_WITHIN = Duration.ofMinutes(10);
+    private static final Duration READY_WITHIN = Duration.ofMinutes(15);
     private static final String TOKEN = "launcher-it-token-0123456789abcdef";
 
     @Test
