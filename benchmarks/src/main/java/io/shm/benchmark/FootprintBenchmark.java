@@ -272,8 +272,16 @@ public final class FootprintBenchmark {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
             if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                // SIGTERM first: the launcher stops PostgreSQL, which is no child of it.
+                process.destroy();
+                try {
+                    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                        process.descendants().forEach(ProcessHandle::destroyForcibly);
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                }
             }
         }
     }
