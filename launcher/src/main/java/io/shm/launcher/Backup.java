@@ -181,7 +181,8 @@ final class Backup {
              ResultSet rows = statement.executeQuery("SELECT c.relname, p.relname, pg_get_expr(c.relpartbound, c.oid)"
                      + " FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class p ON p.oid = i.inhparent"
                      + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                     + " WHERE n.nspname = '" + SCHEMA + "' AND c.relispartition ORDER BY c.relname")) {
+                     + " WHERE n.nspname = '" + SCHEMA + "' AND c.relispartition AND c.relkind IN ('r', 'p')"
+                     + " ORDER BY c.relname")) {
             while (rows.next()) {
                 partitions.put(rows.getString(1), "CREATE TABLE IF NOT EXISTS " + quote(rows.getString(1))
                         + " PARTITION OF " + quote(rows.getString(2)) + " " + rows.getString(3));
