@@ -66,7 +66,7 @@ class LauncherIT {
         Instant lastSnapshot = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Map<String, Long> counts;
 
-        try (Server first = Server.start(dataDir, port, Map.of("SHM_ADMIN_TOKEN", TOKEN))) {
+        try (Server first = Server.start(dataDir, port, Map.of("SHM_ADMIN_TOKEN", TOKEN, "SHM_RATELIMIT_ENABLED", "false"))) {
             System.out.printf("[launcher] first start: healthy after %.1f s; memory (PSS) at idle %d MiB%n",
                     first.readySeconds, first.pssMiB(dataDir));
             List<String> boot = first.linesUntilReady();

@@ -23,14 +23,14 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready when PostgreSQL answers a round-trip and this deployment has applied the migrations. The
  * answer names the pool in use ({@code SHM_DB_JNDI}, by default the WAR's own). A probe gets its
  * answer within a second whatever the database does: the check runs on a managed thread and a
- * round-trip not done by then is DOWN ({@code timeout}), as a database that slow is not ready.
+ * round-trip not done within half a second is DOWN ({@code timeout}), as a database that slow is not ready.
  */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadinessCheck implements HealthCheck {
 
     private static final int TIMEOUT_SECONDS = 1;
-    private static final long ANSWER_WITHIN_MILLIS = 800;
+    private static final long ANSWER_WITHIN_MILLIS = 500;
 
     @Resource
     ManagedExecutorService executor;
