@@ -93,7 +93,7 @@ class LauncherIT {
             assertEquals(0, backedUp.exitCode, "a backup while the server runs: " + backedUp.output);
             counts = new TreeMap<>();
             for (String line : backedUp.lines) {
-                var table = java.util.regex.Pattern.compile("^\\s+(\\w+)\\s+([\\d,]+) rows").matcher(line);
+                var table = java.util.regex.Pattern.compile("\\[shm\\]\\s+(\\w+)\\s+([\\d,]+) rows").matcher(line);
                 if (table.find()) {
                     counts.put(table.group(1), Long.parseLong(table.group(2).replace(",", "")));
                 }
