@@ -303,7 +303,8 @@ class LauncherIT {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/shm", "postgres", "postgres");
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT instance_id::text, count(*) FROM snapshot GROUP BY instance_id")) {
+             ResultSet rows = statement.executeQuery("SELECT i.instance_id::text, count(*) FROM snapshot s"
+                     + " JOIN instance i ON i.id = s.instance_id GROUP BY i.instance_id")) {
             while (rows.next()) {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
