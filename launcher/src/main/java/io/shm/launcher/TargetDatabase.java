@@ -54,17 +54,17 @@ final class TargetDatabase implements AutoCloseable {
             return new TargetDatabase(DriverManager.getConnection(settings.databaseUrl(), properties), null,
                     "the PostgreSQL database at " + Launcher.redact(settings.databaseUrl()));
         }
-        properties.setProperty("user", EmbeddedDatabase.USER);
-        properties.setProperty("password", EmbeddedDatabase.PASSWORD);
-        OptionalInt running = EmbeddedDatabase.runningPort(settings);
+        properties.setProperty("user", ImportTargetPostgres.USER);
+        properties.setProperty("password", ImportTargetPostgres.PASSWORD);
+        OptionalInt running = ImportTargetPostgres.runningPort(settings);
         if (running.isPresent()) {
-            return new TargetDatabase(DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(running.getAsInt()), properties),
-                    null, "the running embedded PostgreSQL in " + EmbeddedDatabase.dataDirectory(settings));
+            return new TargetDatabase(DriverManager.getConnection(ImportTargetPostgres.jdbcUrl(running.getAsInt()), properties),
+                    null, "the running embedded PostgreSQL in " + ImportTargetPostgres.dataDirectory(settings));
         }
-        EmbeddedPostgres postgres = EmbeddedDatabase.start(settings);
+        EmbeddedPostgres postgres = ImportTargetPostgres.start(settings);
         try {
-            return new TargetDatabase(DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(postgres.getPort()), properties),
-                    postgres, "the embedded PostgreSQL in " + EmbeddedDatabase.dataDirectory(settings)
+            return new TargetDatabase(DriverManager.getConnection(ImportTargetPostgres.jdbcUrl(postgres.getPort()), properties),
+                    postgres, "the embedded PostgreSQL in " + ImportTargetPostgres.dataDirectory(settings)
                     + " (started for the import)");
         } catch (SQLException e) {
             postgres.close();

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The connections of the WAR's own pool ({@link SchemaMigration#OWN_POOL}): PostgreSQL's data source,
+ * The connections of the WAR's own pool ({@link Jdbc#OWN_POOL}): PostgreSQL's data source,
  * pointed at {@code shm.db.url}, {@code shm.db.user} and {@code shm.db.password} (MicroProfile Config,
  * so {@code SHM_DB_*} in the environment) when the server's pool first asks it for a connection. The
  * datasource definition then holds no placeholder for the server to expand (Payara expands
@@ -36,7 +36,10 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
         setUser(config.getValue("shm.db.user", String.class));
         setPassword(config.getOptionalValue("shm.db.password", String.class).orElse(null));
         // Here rather than as properties of the definition: WildFly sets only String properties.
-        setConnectTimeout(5);
+        // Short connect and login timeouts: while PostgreSQL is down or restarting a request fails fast
+        // (503 with Retry-After) instead of holding its thread.
+        setConnectTimeout(1);
+        setLoginTimeout(1);
         setSocketTimeout(60);
         configured = true;
     }

@@ -15,14 +15,17 @@ import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import liquibase.Scope;
+import liquibase.UpdateSummaryOutputEnum;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
 
 /**
  * Brings the database schema up to date when the application is deployed, before any other bean
@@ -54,9 +57,12 @@ import liquibase.resource.ClassLoaderResourceAccessor;
             "fish.payara.fail-all-connections=true",
             // Payara misreads an unset statement-cache-type (payara/Payara#6647); PostgreSQL's driver caches prepared statements itself.
             "fish.payara.statement-cache-size=0",
-            "fish.payara.connection-creation-retry-attempts=3",
-            "fish.payara.connection-creation-retry-interval-in-seconds=1",
-            "fish.payara.max-wait-time-in-millis=10000",
+            // While PostgreSQL is down or restarting, a request fails fast (503 with Retry-After, the
+            // client sends again) rather than holding its thread: no retry of a refused connection, a
+            // bounded wait for a free one, and short connect and login timeouts (ConfiguredDataSource). The
+            // next request after PostgreSQL is back opens a new connection.
+            "fish.payara.connection-creation-retry-attempts=0",
+            "fish.payara.max-wait-time-in-millis=1500",
             // The name PostgreSQL shows for these connections; WildFly also wants at least one property for the class.
             "ApplicationName=shm-server"
         })
@@ -121,11 +127,15 @@ public class SchemaMigration {
         Map<String, Object> scope = Map.of(
                 Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(SchemaMigration.class.getClassLoader()),
                 // No phoning home from a privacy-first server (and no network to do it on).
-                "liquibase.analytics.enabled", false);
+                "liquibase.analytics.enabled", false,
+                // Its progress ("Running Changeset...") into the server's log, not straight onto standard output.
+                Scope.Attr.ui.name(), new LoggerUIService());
         try {
             Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                     .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    // Its summary table too: the log, not standard output.
+                    .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
                     .execute());
         } catch (LiquibaseException e) {
             throw e;

@@ -51,14 +51,29 @@ public class AdminAccountBootstrap {
                 return;
             }
             if (generated) {
-                log.warning(() -> "\n\n    Dashboard login: user 'admin', password '" + secret + "'\n"
-                        + "    Shown once: change it on the Applications page, or set SHM_ADMIN_PASSWORD before the first start.\n");
+                log.warning(() -> box("Dashboard login: user 'admin', password '" + secret + "'",
+                        "Shown once: change it on the Applications page,",
+                        "or set SHM_ADMIN_PASSWORD before the first start."));
             } else {
                 log.info("Dashboard account 'admin' created from SHM_ADMIN_PASSWORD");
             }
         } catch (SQLException e) {
             log.severe(() -> "Could not check for a first dashboard account (SQL state " + e.getSQLState() + ")");
         }
+    }
+
+    /** Lines in a frame, so that the one line a new user needs stands out of a server's log. */
+    static String box(String... lines) {
+        int width = 0;
+        for (String line : lines) {
+            width = Math.max(width, line.length());
+        }
+        String rule = "+" + "-".repeat(width + 2) + "+";
+        StringBuilder box = new StringBuilder("\n").append(rule).append('\n');
+        for (String line : lines) {
+            box.append("| ").append(line).append(" ".repeat(width - line.length())).append(" |\n");
+        }
+        return box.append(rule).toString();
     }
 
     static String generate() {
