@@ -111,7 +111,7 @@ class OperationsIT {
         String before = scrape();
 
         HttpResponse<String> refused = Http.send(HttpRequest.newBuilder(Http.resolve(base, "v1/snapshot"))
-                .header("Content-Type", "text/plain")
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("{}", StandardCharsets.UTF_8)).build());
         assertEquals(415, refused.statusCode(), refused.body());
 
