@@ -72,8 +72,10 @@ class WildFlyIT {
     static void deployWithJbossCli() throws Exception {
         TestDatabase.get().createDatabase(DATABASE);
         WildFlyServer.freshBase(BASE);
-        // The WAR's own settings, from the server's environment as an operator sets them.
+        // The WAR's own settings, from the server's environment as an operator sets them. Rate limits off, as in
+        // the Arquillian containers: these tests register from one address as they please (RateLimitIT tests limits).
         server = WildFlyServer.start(BASE, Map.of(
+                "SHM_RATELIMIT_ENABLED", "false",
                 "SHM_DB_URL", TestDatabase.get().jdbcUrl(DATABASE),
                 "SHM_DB_USER", TestDatabase.USER,
                 "SHM_DB_PASSWORD", TestDatabase.PASSWORD,
