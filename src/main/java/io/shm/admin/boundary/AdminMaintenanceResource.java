@@ -51,10 +51,11 @@ public class AdminMaintenanceResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public JsonObject rollups(@QueryParam("since") String since) throws SQLException {
-        int buckets = since == null || since.isBlank()
-                ? rollups.refresh()
+        Rollups.Run run = since == null || since.isBlank()
+                ? rollups.refreshNow()
                 : rollups.refreshSince(Parameters.instant("since", since, Instant.EPOCH));
-        return JsonSupport.object().add("buckets_recomputed", buckets).build();
+        return JsonSupport.object().add("buckets_recomputed", run.buckets())
+                .add("rollup_rows_written", run.rollupRows()).build();
     }
 
     @POST
