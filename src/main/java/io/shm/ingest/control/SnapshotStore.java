@@ -35,8 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the current values of the keys reported within its bucket, so it is bounded the same way.
  *
  * <p>The same statement settles register metadata held for the instance: when a plain activate armed
- * it ({@code pending_activated_at}) and this snapshot is received within the confirmation window after
- * that activate, with a client timestamp not before it (less the clock skew allowance), the metadata
+ * it ({@code pending_activated_at}) and this snapshot (later than the last accepted one, as every
+ * accepted snapshot) is received within the confirmation window after that activate, the metadata
  * takes effect and the change is recorded; an armed metadata change not confirmed in time is dropped.
  */
 @ApplicationScoped
@@ -95,7 +95,7 @@ public class SnapshotStore {
                    app_version = excluded.app_version,
                    updated_at = excluded.updated_at""".formatted("""
             (pending_activated_at IS NOT NULL AND pending_app_version IS NOT NULL
-                                       AND pending_activated_at >= ? AND pending_activated_at <= ?)""");
+                                       AND pending_activated_at >= ?)""");
 
     /** Rows the statement writes into instance_bucket when the snapshot is accepted: hour, day, week. */
     static final int BUCKETS = 3;
@@ -118,10 +118,6 @@ public class SnapshotStore {
     @ConfigProperty(name = "shm.activate.confirm-seconds", defaultValue = "120")
     long confirmSeconds;
 
-    @Inject
-    @ConfigProperty(name = "shm.ingest.clock-skew-seconds", defaultValue = "300")
-    long clockSkewSeconds;
-
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void store(IngestRequest.SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
             throws SQLException {
@@ -129,7 +125,7 @@ public class SnapshotStore {
             int stored;
             try (PreparedStatement statement = connection.prepareStatement(STORE)) {
                 bind(statement, signer.rowId(), receivedAt, clientTimestamp, metrics.toString(),
-                        new Settings(maxKeys, activeDays, confirmSeconds, clockSkewSeconds));
+                        new Settings(maxKeys, activeDays, confirmSeconds));
                 stored = statement.executeUpdate();
             }
             if (stored != BUCKETS) {
@@ -139,10 +135,10 @@ public class SnapshotStore {
     }
 
     /** What bounds a stored snapshot's effects: the configuration, as {@link #bind} needs it. */
-    public record Settings(int maxKeys, int activeDays, long confirmSeconds, long clockSkewSeconds) {
+    public record Settings(int maxKeys, int activeDays, long confirmSeconds) {
 
         /** The configuration's defaults. */
-        public static final Settings DEFAULTS = new Settings(500, 30, 120, 300);
+        public static final Settings DEFAULTS = new Settings(500, 30, 120);
     }
 
     /** Binds {@link #STORE}'s parameters: in one place for the server and for the benchmarks that run it over JDBC. */
@@ -150,10 +146,8 @@ public class SnapshotStore {
                             String metricsJson, Settings settings) throws SQLException {
         OffsetDateTime received = receivedAt.atOffset(ZoneOffset.UTC);
         OffsetDateTime client = clientTimestamp.atOffset(ZoneOffset.UTC);
-        // Armed by an activate received at most confirmSeconds before this snapshot, and not after the
-        // snapshot's own timestamp (with the clock skew allowed): an older snapshot confirms nothing.
+        // Armed by an activate received at most confirmSeconds before this snapshot.
         OffsetDateTime armedAfter = receivedAt.minusSeconds(settings.confirmSeconds()).atOffset(ZoneOffset.UTC);
-        OffsetDateTime armedBefore = clientTimestamp.plusSeconds(settings.clockSkewSeconds()).atOffset(ZoneOffset.UTC);
         int p = 1;
         statement.setLong(p++, rowId);
         statement.setString(p++, metricsJson);
@@ -165,7 +159,6 @@ public class SnapshotStore {
         statement.setObject(p++, client);
         for (int field = 0; field < 4; field++) {
             statement.setObject(p++, armedAfter);
-            statement.setObject(p++, armedBefore);
         }
         statement.setLong(p++, rowId);
         statement.setObject(p++, client);
