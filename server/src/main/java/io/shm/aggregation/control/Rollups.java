@@ -146,7 +146,7 @@ public class Rollups {
             WITH reported AS (
                 SELECT i.application_id, k.key,
                        max(COALESCE(CAST(i.metrics_seen ->> k.key AS bigint),
-                                    CAST(floor(extract(epoch FROM COALESCE(i.metrics_updated_at, i.last_seen))) AS bigint))) AS at
+                                    CAST(floor(1000 * extract(epoch FROM COALESCE(i.metrics_updated_at, i.last_seen))) AS bigint))) AS at
                   FROM instance i CROSS JOIN LATERAL jsonb_object_keys(i.metrics) k (key)
                  GROUP BY i.application_id, k.key),
             ranked AS (
@@ -155,7 +155,7 @@ public class Rollups {
                   FROM reported),
             kept AS (
                 INSERT INTO metric_key (application_id, metric_key, last_reported)
-                SELECT application_id, key, to_timestamp(at) FROM ranked WHERE rank <= ?
+                SELECT application_id, key, to_timestamp(at / 1000.0) FROM ranked WHERE rank <= ?
                 RETURNING 1)
             INSERT INTO metric_key_left_out (application_id, keys_left_out)
             SELECT application_id, count(*) FROM ranked WHERE rank > ? GROUP BY application_id""";

@@ -51,7 +51,7 @@ public class SnapshotStore {
                    SET (metrics, metrics_seen) = (
                            SELECT m.metrics, m.metrics_seen
                              FROM shm_merge_metrics(instance.metrics, instance.metrics_seen, CAST(? AS jsonb), ?,
-                                  CAST(floor(extract(epoch FROM COALESCE(instance.metrics_updated_at, instance.last_seen))) AS bigint),
+                                  CAST(floor(1000 * extract(epoch FROM COALESCE(instance.metrics_updated_at, instance.last_seen))) AS bigint),
                                   ?, ?) m),
                        metrics_updated_at = ?,
                        last_seen = GREATEST(last_seen, ?),
@@ -84,7 +84,7 @@ public class SnapshotStore {
             INSERT INTO instance_bucket (instance_id, width, bucket_start, application_id, app_version, metrics, updated_at)
             SELECT s.instance_id, w.width, b.bucket_start, a.application_id, a.app_version,
                    COALESCE((SELECT jsonb_object_agg(kv.key, kv.value) FROM jsonb_each(a.metrics) kv
-                              WHERE CAST(a.metrics_seen ->> kv.key AS bigint) >= extract(epoch FROM b.bucket_start)),
+                              WHERE CAST(a.metrics_seen ->> kv.key AS bigint) >= 1000 * extract(epoch FROM b.bucket_start)),
                             '{}'::jsonb),
                    s.received_at
               FROM stored s
@@ -152,8 +152,8 @@ public class SnapshotStore {
         int p = 1;
         statement.setLong(p++, rowId);
         statement.setString(p++, metricsJson);
-        statement.setLong(p++, receivedAt.getEpochSecond());
-        statement.setLong(p++, receivedAt.minus(Duration.ofDays(settings.activeDays())).getEpochSecond());
+        statement.setLong(p++, receivedAt.toEpochMilli());
+        statement.setLong(p++, receivedAt.minus(Duration.ofDays(settings.activeDays())).toEpochMilli());
         statement.setInt(p++, settings.maxKeys());
         statement.setObject(p++, received);
         statement.setObject(p++, received);
