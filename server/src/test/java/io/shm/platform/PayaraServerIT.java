@@ -76,7 +76,7 @@ class PayaraServerIT {
                 "--nopassword=true", DOMAIN);
         asadmin("start-domain", "--domaindir", DOMAINS.toString(), DOMAIN);
         asadmin("add-library", Path.of(System.getProperty("postgresql.jar", "target/lib/postgresql.jar")).toAbsolutePath().toString());
-        asadmin("multimode", "--file", Path.of("server-config", "jdbc-pool.asadmin").toAbsolutePath().toString());
+        asadmin("multimode", "--file", LocalMachine.repositoryFile("server-config/jdbc-pool.asadmin").toString());
         asadmin("set-config-property", "--propertyName=shm.db.jndi", "--propertyValue=jdbc/shm", "--source=domain");
         asadmin("deploy", "--contextroot", "/", Path.of(System.getProperty("shm.war", "target/shm.war")).toAbsolutePath().toString());
         ServerProcess.awaitReady("Payara Server domain " + DOMAIN, base.resolve("health/ready"), READY_WITHIN,

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** What tests and benchmarks take from the machine they run on: a free port, a folder to start afresh. */
+/**
+ * What tests and benchmarks take from the machine they run on: a free port, a folder to start afresh,
+ * a file of the repository.
+ */
 public final class LocalMachine {
 
     private LocalMachine() {
@@ -30,5 +33,19 @@ public final class LocalMachine {
                 Files.delete(path);
             }
         }
+    }
+
+    /**
+     * A file at the top of the repository ({@code server-config/...}, {@code liquibase/...}), whether the
+     * test runs in a module's folder (as Maven runs it) or at the top.
+     */
+    public static Path repositoryFile(String path) {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path folder = here; folder != null; folder = folder.getParent()) {
+            if (Files.exists(folder.resolve(path)) && Files.isDirectory(folder.resolve("server"))) {
+                return folder.resolve(path);
+            }
+        }
+        throw new IllegalStateException(path + " not found in " + here + " or a folder above it");
     }
 }

@@ -2,6 +2,7 @@ package io.shm.admin.boundary;
 
 import io.shm.instance.control.InstanceAdmin;
 import io.shm.instance.control.InstanceDirectory;
+import io.shm.instance.entity.StatusFilter;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -208,9 +208,11 @@ public class AdminInstancesResource {
     }
 
     static InstanceDirectory.Filter filter(String app, String search, String status, String sort) {
-        String state = status == null || status.isBlank() ? null : status.strip().toLowerCase(Locale.ROOT);
-        if (state != null && !java.util.Set.of("active", "inactive", "pending", "revoked").contains(state)) {
-            throw Parameters.invalid("status must be active, inactive, pending or revoked");
+        StatusFilter state;
+        try {
+            state = StatusFilter.parse(status).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw Parameters.invalid(e.getMessage());
         }
         if (search != null && search.length() > 200) {
             throw Parameters.invalid("q is longer than 200 characters");

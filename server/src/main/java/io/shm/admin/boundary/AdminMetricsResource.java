@@ -3,7 +3,7 @@ package io.shm.admin.boundary;
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
-import io.shm.aggregation.entity.Bucket;
+import io.shm.aggregation.entity.Period;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,35 +52,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminMetricsResource {
 
-    enum Period {
-        P24H("24h", Duration.ofHours(24), Bucket.HOUR),
-        P7D("7d", Duration.ofDays(7), Bucket.HOUR),
-        P30D("30d", Duration.ofDays(30), Bucket.DAY),
-        P3M("3m", Duration.ofDays(90), Bucket.DAY),
-        P1Y("1y", Duration.ofDays(365), Bucket.WEEK),
-        ALL("all", Duration.ofDays(3650), Bucket.WEEK);
-
-        final String label;
-        final Duration span;
-        final Bucket bucket;
-
-        Period(String label, Duration span, Bucket bucket) {
-            this.label = label;
-            this.span = span;
-            this.bucket = bucket;
+    /** The period named by {@code period}; 24 hours when none is named. */
+    static Period period(String value) {
+        if (value == null || value.isBlank()) {
+            return Period.DAY;
         }
-
-        static Period parse(String value) {
-            if (value == null || value.isBlank()) {
-                return P24H;
-            }
-            for (Period period : values()) {
-                if (period.label.equals(value.strip())) {
-                    return period;
-                }
-            }
-            throw Parameters.invalid("period must be 24h, 7d, 30d, 3m, 1y or all");
-        }
+        return Period.ofLabel(value.strip())
+                .orElseThrow(() -> Parameters.invalid("period must be 24h, 7d, 30d, 3m, 1y or all"));
     }
 
     @Inject
@@ -97,12 +74,12 @@ public class AdminMetricsResource {
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Response metrics(@PathParam("app") String app, @QueryParam("period") String periodName) throws SQLException {
-        Period period = Period.parse(periodName);
+        Period period = period(periodName);
         ApplicationRef application = fleet.application(app)
                 .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(app)));
         Instant to = window.now();
-        Instant from = period.bucket.align(to.minus(period.span));
-        Map<String, List<SeriesPoint>> series = fleet.allSeries(application.id(), null, period.bucket, from, to);
+        Instant from = period.start(to, period.bucket());
+        Map<String, List<SeriesPoint>> series = fleet.allSeries(application.id(), null, period.bucket(), from, to);
 
         TreeSet<Instant> timestamps = new TreeSet<>();
         series.values().forEach(points -> points.forEach(point -> timestamps.add(point.bucketStart())));
@@ -114,8 +91,8 @@ public class AdminMetricsResource {
         // Every key at every bucket: written as it is read, without building the whole answer first.
         StreamingOutput answer = out -> {
             try (JsonGenerator json = JsonSupport.generator(out)) {
-                json.writeStartObject().write("application", application.slug()).write("period", period.label)
-                        .write("bucket", period.bucket.label());
+                json.writeStartObject().write("application", application.slug()).write("period", period.label())
+                        .write("bucket", period.bucket().label());
                 json.writeStartArray("timestamps");
                 axis.forEach(time -> json.write(time.toString()));
                 json.writeEnd();

@@ -1,9 +1,11 @@
 package io.shm.admin.boundary;
 
 import io.shm.aggregation.entity.Bucket;
+import io.shm.aggregation.entity.Period;
+import io.shm.platform.JsonSupport;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
-import io.shm.platform.JsonSupport;
+import io.shm.platform.Uuids;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -17,7 +19,6 @@ import java.util.UUID;
 final class Parameters {
 
     /** Enough for two years of hours; a longer range asks for a wider bucket. */
-    static final long MAX_BUCKETS = 20_000;
     static final int KEY_MAX = 128;
     static final int BODY_MAX = 16 * 1024;
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
@@ -54,8 +55,8 @@ final class Parameters {
         if (!from.isBefore(to)) {
             throw invalid("from must be before to");
         }
-        if (Duration.between(from, to).dividedBy(bucket.width()) > MAX_BUCKETS) {
-            throw invalid("the range holds more than " + MAX_BUCKETS + " buckets of a " + bucket.label()
+        if (!Period.fits(Duration.between(from, to), bucket)) {
+            throw invalid("the range holds more than " + Period.MAX_BUCKETS + " buckets of a " + bucket.label()
                     + "; choose a wider bucket or a shorter range");
         }
     }
@@ -81,15 +82,8 @@ final class Parameters {
     }
 
     static UUID instanceId(String value) {
-        try {
-            UUID id = UUID.fromString(value);
-            if (!id.toString().equalsIgnoreCase(value)) {
-                throw new IllegalArgumentException("not canonical");
-            }
-            return id;
-        } catch (IllegalArgumentException e) {
-            throw new RefusedException(Refusal.NOT_FOUND, "no instance " + abbreviate(value));
-        }
+        return Uuids.parseCanonical(value)
+                .orElseThrow(() -> new RefusedException(Refusal.NOT_FOUND, "no instance " + abbreviate(value)));
     }
 
     /** A request body that must be a JSON object of at most {@link #BODY_MAX} characters. */

@@ -1,7 +1,7 @@
 package io.shm.admin.control;
 
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +52,7 @@ public class ApiTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

@@ -7,9 +7,19 @@ import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Which instances count as active: those seen within the last {@code SHM_ACTIVE_DAYS} days (30 by default). */
+/**
+ * Which instances count as active: activated, not revoked, and seen within the last
+ * {@code SHM_ACTIVE_DAYS} days (30 by default). The one definition of it, in Java and in SQL: every
+ * count, fleet value, rollup and list of active instances uses {@link #ACTIVE} with {@link #activeSince()}.
+ */
 @ApplicationScoped
 public class ActiveWindow {
+
+    /** SQL over {@code instance i}: an active instance; binds one timestamp, {@link #activeSince()}. */
+    public static final String ACTIVE = "i.status = 'ACTIVE' AND i.last_seen >= ?";
+
+    /** SQL over {@code instance i}: activated and not revoked, but not seen since {@link #activeSince()} (bound). */
+    public static final String INACTIVE = "i.status = 'ACTIVE' AND i.last_seen < ?";
 
     @Inject
     @ConfigProperty(name = "shm.active-days", defaultValue = "30")

@@ -8,8 +8,8 @@ import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.entity.ValueCount;
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,9 +47,9 @@ public class FleetQueries {
     /** The key under which rollups keep the application version. Client keys cannot start with {@code $}. */
     public static final String VERSION_KEY = "$version";
 
-    static final String ACTIVE = " i.status = 'ACTIVE' AND i.last_seen >= ? ";
+    static final String ACTIVE = " " + ActiveWindow.ACTIVE + " ";
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
@@ -85,7 +85,8 @@ public class FleetQueries {
         Instant since = window.activeSince();
         String sql = "SELECT " + (where == null ? "application_id" : ALL) + """
                        , count(*),
-                       count(*) FILTER (WHERE status = 'ACTIVE' AND last_seen >= ?),
+                       count(*) FILTER (WHERE """ + ActiveWindow.ACTIVE + """
+                       ),
                        count(*) FILTER (WHERE status = 'PENDING'),
                        count(*) FILTER (WHERE status = 'REVOKED'),
                        count(*) FILTER (WHERE status = 'ACTIVE' AND first_seen >= ?),

@@ -1,8 +1,8 @@
 package io.shm.aggregation.control;
 
 import io.shm.aggregation.entity.Bucket;
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -120,7 +120,8 @@ public class Rollups {
                      CROSS JOIN LATERAL jsonb_each(i.metrics) kv
                      CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
                                                      THEN CAST(kv.value AS numeric) END AS v) n
-                     WHERE i.status = 'ACTIVE' AND i.last_seen >= ? AND n.v IS NOT NULL AND""" + catalogued("i", "kv.key") + """
+                     WHERE """ + ActiveWindow.ACTIVE + """
+                       AND n.v IS NOT NULL AND""" + catalogued("i", "kv.key") + """
                      GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
 
     /** How many active instances currently report each value of each string or boolean key. */
@@ -130,7 +131,8 @@ public class Rollups {
                    CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
               FROM instance i
              CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-             WHERE i.status = 'ACTIVE' AND i.last_seen >= ? AND jsonb_typeof(kv.value) IN ('string', 'boolean')
+             WHERE """ + ActiveWindow.ACTIVE + """
+               AND jsonb_typeof(kv.value) IN ('string', 'boolean')
                AND""" + catalogued("i", "kv.key") + """
              GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
                                      (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
@@ -164,7 +166,7 @@ public class Rollups {
             INSERT INTO fleet_current_state (scope, computed_at)
             SELECT 0, ? UNION ALL SELECT id, ? FROM application""";
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

@@ -3,6 +3,7 @@ package io.shm.dashboard.boundary;
 import io.shm.dashboard.control.ChartJson;
 import io.shm.instance.control.InstanceAdmin;
 import io.shm.instance.control.InstanceDirectory;
+import io.shm.platform.Uuids;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
@@ -130,11 +131,7 @@ public class InstanceView implements Serializable {
     }
 
     static Optional<UUID> parse(String id) {
-        try {
-            return id == null ? Optional.empty() : Optional.of(UUID.fromString(id));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Uuids.parseCanonical(id);
     }
 
     public String getId() {

@@ -3,6 +3,7 @@ package io.shm.dashboard.boundary;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.instance.control.InstanceDirectory;
+import io.shm.instance.entity.StatusFilter;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -129,7 +130,7 @@ public class InstancesView implements Serializable {
                 break;
             }
         }
-        return new InstanceDirectory.Filter(application, search, status, sort, descending);
+        return new InstanceDirectory.Filter(application, search, StatusFilter.parse(status).orElse(null), sort, descending);
     }
 
     public LazyDataModel<InstanceRow> getModel() {
@@ -176,8 +177,11 @@ public class InstancesView implements Serializable {
     }
 
     public void setStatus(String status) {
-        this.status = status == null || status.isBlank() ? null
-                : List.of("active", "inactive", "pending", "revoked").contains(status) ? status : null;
+        try {
+            this.status = StatusFilter.parse(status).map(StatusFilter::label).orElse(null);
+        } catch (IllegalArgumentException unknown) {
+            this.status = null; // a hand-edited URL: show every status
+        }
     }
 
     public String getApplication() {

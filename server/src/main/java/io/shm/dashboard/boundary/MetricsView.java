@@ -5,6 +5,7 @@ import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.NumericStats;
+import io.shm.aggregation.entity.Period;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.badge.control.CompactNumber;
 import io.shm.dashboard.control.ChartJson;
@@ -16,7 +17,6 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,20 +34,6 @@ public class MetricsView implements Serializable {
 
     private static final long serialVersionUID = 1L;
     static final int BINS = 10;
-
-    /** The periods offered, with the bucket each uses unless another is chosen. */
-    public enum Period {
-        DAY(Duration.ofHours(24), Bucket.HOUR), WEEK(Duration.ofDays(7), Bucket.HOUR), MONTH(Duration.ofDays(30), Bucket.DAY),
-        QUARTER(Duration.ofDays(90), Bucket.DAY), YEAR(Duration.ofDays(365), Bucket.WEEK);
-
-        final Duration span;
-        final Bucket bucket;
-
-        Period(Duration span, Bucket bucket) {
-            this.span = span;
-            this.bucket = bucket;
-        }
-    }
 
     @Inject
     FleetQueries fleet;
@@ -91,12 +77,9 @@ public class MetricsView implements Serializable {
             return;
         }
         selected = selected.stream().filter(keys::contains).limit(6).toList();
-        Bucket width = bucket == null ? period.bucket : bucket;
-        if (Duration.ofDays(400).dividedBy(width.width()) > 20_000) {
-            width = period.bucket;
-        }
+        Bucket width = period.drawnWith(bucket);
         Instant to = window.now();
-        Instant from = width.align(to.minus(period.span));
+        Instant from = period.start(to, width);
         TreeSet<Instant> axis = new TreeSet<>();
         Map<String, Map<Instant, SeriesPoint>> byKey = new HashMap<>();
         for (String key : selected) {

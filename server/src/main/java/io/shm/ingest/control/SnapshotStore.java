@@ -1,7 +1,7 @@
 package io.shm.ingest.control;
 
 import io.shm.instance.entity.SignedInstance;
-import io.shm.persistence.control.SchemaMigration;
+import io.shm.persistence.control.Jdbc;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import io.shm.signature.control.KeyCache;
@@ -101,7 +101,7 @@ public class SnapshotStore {
     /** Rows the statement writes into instance_bucket when the snapshot is accepted: hour, day, week. */
     static final int BUCKETS = 3;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

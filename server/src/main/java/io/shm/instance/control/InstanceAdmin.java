@@ -2,7 +2,7 @@ package io.shm.instance.control;
 
 import io.shm.aggregation.control.Rollups;
 import io.shm.instance.entity.InstanceChanged;
-import io.shm.persistence.control.SchemaMigration;
+import io.shm.persistence.control.Jdbc;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -26,7 +26,7 @@ import javax.sql.DataSource;
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
 public class InstanceAdmin {
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
@@ -87,22 +87,13 @@ public class InstanceAdmin {
 
     /** Runs the work on the instance's row, locked, in one transaction; false when there is no such instance. */
     private boolean onInstance(UUID instanceId, InstanceWork work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                OptionalLong row = rowId(connection, instanceId);
-                if (row.isPresent()) {
-                    work.run(connection, row.getAsLong());
-                }
-                connection.commit();
-                return row.isPresent();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        return Jdbc.inTransaction(dataSource, connection -> {
+            OptionalLong row = rowId(connection, instanceId);
+            if (row.isPresent()) {
+                work.run(connection, row.getAsLong());
             }
-        }
+            return row.isPresent();
+        });
     }
 
     private static OptionalLong rowId(Connection connection, UUID instanceId) throws SQLException {

@@ -2,8 +2,9 @@ package io.shm.instance.control;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.Rollups;
+import io.shm.instance.entity.StatusFilter;
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,8 +48,8 @@ public class InstanceDirectory {
             "environment", "i.environment",
             "instance_id", "i.instance_id");
 
-    /** What a page shows. {@code status} is {@code active}, {@code inactive}, {@code pending}, {@code revoked} or null. */
-    public record Filter(String application, String search, String status, String sort, boolean descending) {
+    /** What a page shows; {@code status} null for every status. */
+    public record Filter(String application, String search, StatusFilter status, String sort, boolean descending) {
     }
 
     /**
@@ -78,7 +79,7 @@ public class InstanceDirectory {
     static final String COLUMNS = "i.instance_id, a.slug, a.name, i.app_version, i.deployment_mode, i.environment,"
             + " i.os_arch, i.status, i.first_seen, i.last_seen, i.last_snapshot_at, i.metrics_text";
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
@@ -132,34 +133,30 @@ public class InstanceDirectory {
     /** Streams every instance the filter selects, in a server-side cursor: memory stays flat whatever the count. */
     public void each(Filter filter, Consumer<Summary> consumer) throws SQLException {
         Where where = where(filter);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false); // a cursor lives in a transaction
-            try {
-                // A cursor, not a plain query: planned for its first rows, it walks the primary key in order
-                // and the first row leaves at once. A plain query sorts every row, metrics text included,
-                // before the first leaves (on disk, at 10,000 instances).
-                try (PreparedStatement declare = connection.prepareStatement("DECLARE instance_export NO SCROLL CURSOR FOR SELECT "
-                        + COLUMNS + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + " ORDER BY i.id")) {
-                    where.bind(declare, 1);
-                    declare.execute();
-                }
-                try (PreparedStatement fetch = connection.prepareStatement("FETCH FORWARD " + EXPORT_FETCH + " FROM instance_export")) {
-                    int fetched;
-                    do {
-                        fetched = 0;
-                        try (ResultSet row = fetch.executeQuery()) {
-                            while (row.next()) {
-                                fetched++;
-                                consumer.accept(summary(row));
-                            }
-                        }
-                    } while (fetched == EXPORT_FETCH);
-                }
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
+        // A cursor lives in a transaction.
+        Jdbc.inTransaction(dataSource, connection -> {
+            // A cursor, not a plain query: planned for its first rows, it walks the primary key in order
+            // and the first row leaves at once. A plain query sorts every row, metrics text included,
+            // before the first leaves (on disk, at 10,000 instances).
+            try (PreparedStatement declare = connection.prepareStatement("DECLARE instance_export NO SCROLL CURSOR FOR SELECT "
+                    + COLUMNS + " FROM instance i JOIN application a ON a.id = i.application_id" + where.sql + " ORDER BY i.id")) {
+                where.bind(declare, 1);
+                declare.execute();
             }
-        }
+            try (PreparedStatement fetch = connection.prepareStatement("FETCH FORWARD " + EXPORT_FETCH + " FROM instance_export")) {
+                int fetched;
+                do {
+                    fetched = 0;
+                    try (ResultSet row = fetch.executeQuery()) {
+                        while (row.next()) {
+                            fetched++;
+                            consumer.accept(summary(row));
+                        }
+                    }
+                } while (fetched == EXPORT_FETCH);
+            }
+            return null;
+        });
     }
 
     /**
@@ -325,17 +322,16 @@ public class InstanceDirectory {
         if (filter.status() != null) {
             OffsetDateTime since = window.activeSince().atOffset(ZoneOffset.UTC);
             switch (filter.status()) {
-                case "active" -> {
-                    sql.append(" AND i.status = 'ACTIVE' AND i.last_seen >= ?");
+                case ACTIVE -> {
+                    sql.append(" AND ").append(ActiveWindow.ACTIVE);
                     values.add(since);
                 }
-                case "inactive" -> {
-                    sql.append(" AND i.status = 'ACTIVE' AND i.last_seen < ?");
+                case INACTIVE -> {
+                    sql.append(" AND ").append(ActiveWindow.INACTIVE);
                     values.add(since);
                 }
-                case "pending" -> sql.append(" AND i.status = 'PENDING'");
-                case "revoked" -> sql.append(" AND i.status = 'REVOKED'");
-                default -> throw new IllegalArgumentException("status is active, inactive, pending or revoked");
+                case PENDING -> sql.append(" AND i.status = 'PENDING'");
+                case REVOKED -> sql.append(" AND i.status = 'REVOKED'");
             }
         }
         return new Where(sql.toString(), values);

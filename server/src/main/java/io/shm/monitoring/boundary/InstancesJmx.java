@@ -4,10 +4,12 @@ import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.instance.control.InstanceAdmin;
+import io.shm.platform.Uuids;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -93,13 +95,9 @@ public class InstancesJmx implements InstancesMXBean {
     /** An instance id as the admin API takes it: a UUID in its canonical form, in either case. */
     static UUID instanceId(String text) {
         String value = text == null ? "" : text.strip();
-        try {
-            UUID id = UUID.fromString(value);
-            if (id.toString().equalsIgnoreCase(value)) {
-                return id;
-            }
-        } catch (IllegalArgumentException notAUuid) {
-            // Answered below, in words an operator can act on.
+        Optional<UUID> id = Uuids.parseCanonical(value);
+        if (id.isPresent()) {
+            return id.get();
         }
         String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
         throw new IllegalArgumentException("not an instance id: '" + shown

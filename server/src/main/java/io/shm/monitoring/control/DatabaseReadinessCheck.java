@@ -1,5 +1,6 @@
 package io.shm.monitoring.control;
 
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,14 +24,14 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
     private static final int TIMEOUT_SECONDS = 5;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject
     SchemaMigration migration;
 
     @Inject
-    @ConfigProperty(name = "shm.db.jndi", defaultValue = SchemaMigration.OWN_POOL)
+    @ConfigProperty(name = "shm.db.jndi", defaultValue = Jdbc.OWN_POOL)
     String pool;
 
     @Override

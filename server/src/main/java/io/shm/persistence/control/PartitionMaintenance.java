@@ -24,7 +24,7 @@ public class PartitionMaintenance {
     static final int DAYS_BACK = 1;
     static final int DAYS_AHEAD = 14;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

@@ -32,13 +32,13 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * <p>The application's own pool is defined here, from MicroProfile Config ({@code SHM_DB_URL},
  * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}); it validates each connection before handing it out,
  * so the server recovers by itself after PostgreSQL restarts. Every bean and the persistence unit
- * use it through the reference {@link #DATASOURCE}, which {@code WEB-INF/web.xml} and
+ * use it through the reference {@link Jdbc#DATASOURCE}, which {@code WEB-INF/web.xml} and
  * {@code persistence.xml} point at {@code SHM_DB_JNDI} when that names a pool of the server (such as
  * {@code jdbc/shm} from {@code server-config/jdbc-pool.asadmin}); the own pool then stays unused and
  * opens no connection.
  */
 @DataSourceDefinition(
-        name = SchemaMigration.OWN_POOL,
+        name = Jdbc.OWN_POOL,
         className = "org.postgresql.ds.PGSimpleDataSource",
         url = "${MPCONFIG=shm.db.url}",
         user = "${MPCONFIG=shm.db.user}",
@@ -68,15 +68,11 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 @TransactionManagement(TransactionManagementType.BEAN)
 public class SchemaMigration {
 
-    /** The pool the application defines for itself: the database unless {@code SHM_DB_JNDI} names another. */
-    public static final String OWN_POOL = "java:app/jdbc/shm";
-    /** The database, for every bean: a resource reference to {@code SHM_DB_JNDI}, by default {@link #OWN_POOL}. */
-    public static final String DATASOURCE = "java:app/env/jdbc/shm";
     static final String CHANGELOG = "liquibase/changelog.xml";
     /** "SHM_MIGR" as a number: the advisory lock that serializes migrations across nodes. */
     static final long ADVISORY_LOCK = 0x53484d5f4d494752L;
 
-    @Resource(lookup = DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

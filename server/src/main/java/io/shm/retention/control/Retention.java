@@ -1,6 +1,6 @@
 package io.shm.retention.control;
 
-import io.shm.persistence.control.SchemaMigration;
+import io.shm.persistence.control.Jdbc;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -40,7 +40,7 @@ public class Retention {
 
     static final int MIN_DAYS = 1;
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     javax.sql.DataSource dataSource;
 
     @Inject

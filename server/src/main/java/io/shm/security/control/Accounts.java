@@ -1,7 +1,7 @@
 package io.shm.security.control;
 
+import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
-import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +46,7 @@ public class Accounts {
     public record Account(long id, String username, Instant createdAt, Instant lastLoginAt, Instant lockedUntil) {
     }
 
-    @Resource(lookup = SchemaMigration.DATASOURCE)
+    @Resource(lookup = Jdbc.DATASOURCE)
     DataSource dataSource;
 
     @Inject

@@ -3,6 +3,7 @@ package io.shm.signature.control;
 import io.shm.instance.entity.SignedInstance;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.platform.Uuids;
 import io.shm.ratelimit.control.RateLimiter;
 import io.shm.ratelimit.control.RequestOrigin;
 import jakarta.annotation.Priority;
@@ -69,14 +70,6 @@ public class SignatureInterceptor {
 
     /** A UUID in its canonical 36-character form, or null. */
     public static UUID parseUuid(String text) {
-        if (text == null || text.length() != 36) {
-            return null;
-        }
-        try {
-            UUID uuid = UUID.fromString(text);
-            return uuid.toString().equalsIgnoreCase(text) ? uuid : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Uuids.parseCanonical(text).orElse(null);
     }
 }
