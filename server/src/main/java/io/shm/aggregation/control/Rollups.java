@@ -120,8 +120,7 @@ public class Rollups {
                      CROSS JOIN LATERAL jsonb_each(i.metrics) kv
                      CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
                                                      THEN CAST(kv.value AS numeric) END AS v) n
-                     WHERE """ + ActiveWindow.ACTIVE + """
-                       AND n.v IS NOT NULL AND""" + catalogued("i", "kv.key") + """
+                     WHERE\s""" + ActiveWindow.ACTIVE + " AND n.v IS NOT NULL AND" + catalogued("i", "kv.key") + """
                      GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
 
     /** How many active instances currently report each value of each string or boolean key. */
@@ -131,9 +130,8 @@ public class Rollups {
                    CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
               FROM instance i
              CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-             WHERE """ + ActiveWindow.ACTIVE + """
-               AND jsonb_typeof(kv.value) IN ('string', 'boolean')
-               AND""" + catalogued("i", "kv.key") + """
+             WHERE\s""" + ActiveWindow.ACTIVE + " AND jsonb_typeof(kv.value) IN ('string', 'boolean') AND"
+                + catalogued("i", "kv.key") + """
              GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
                                      (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
 
