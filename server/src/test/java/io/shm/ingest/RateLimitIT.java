@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shm.client.InstanceIdentity;
 import io.shm.client.ShmClient;
 import io.shm.client.ShmResponse;
+import io.shm.sdk.Outcome;
+import io.shm.sdk.ShmReporter;
 import io.shm.testing.Deployments;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -32,11 +36,13 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rate limits with the original server's defaults, on a deployment that trusts 127.0.0.2 as its
  * reverse proxy. The tests run in order-independent ways: each uses its own client address
- * (127.0.0.x through the trusted proxy) or its own instance.
+ * (127.0.0.x through the trusted proxy) or its own instance. The Java SDK's tests here show that it
+ * waits out a 429 as the server asks.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -52,6 +58,9 @@ class RateLimitIT {
 
     @ArquillianResource
     URL base;
+
+    @TempDir
+    Path dataDir;
 
     private final Instant start = Instant.now().minus(1, ChronoUnit.HOURS);
 
@@ -131,6 +140,51 @@ class RateLimitIT {
         assertTrue(retryAfter > 0 && retryAfter <= 6, "one failure allowed every 6 s: " + retryAfter);
         assertEquals(403, sendVia(TRUSTED_PROXY, "203.0.113.71", "/v1/snapshot", body, forger.signedHeaders(body)).status(),
                 "another address has its own allowance");
+    }
+
+    // ---- the Java SDK under the default limits -------------------------------------------------
+
+    @Test
+    void theJavaSdkSendsARateLimitedSnapshotAgainWhenRetryAfterSays() {
+        ShmReporter reporter = ShmReporter.builder(serverUrl(), "Sdk " + UUID.randomUUID(), "1.0.0").dataDirectory(dataDir)
+                .retryWindow(Duration.ofMinutes(3)).build();
+        assertEquals(Outcome.Kind.ACCEPTED, reporter.reportNow().kind());
+        assertEquals(Outcome.Kind.ACCEPTED, reporter.reportNow().kind(), "the burst allows a second snapshot");
+        double limited = rateLimitedCount();
+
+        Outcome third = reporter.reportNow();
+
+        assertEquals(Outcome.Kind.ACCEPTED, third.kind(), third.toString());
+        assertTrue(rateLimitedCount() > limited, "the server did answer 429 first");
+    }
+
+    @Test
+    void theJavaSdkDropsASnapshotThatMayNotWaitAsLongAsTheServerAsks() {
+        ShmReporter reporter = ShmReporter.builder(serverUrl(), "Sdk " + UUID.randomUUID(), "1.0.0").dataDirectory(dataDir)
+                .retryWindow(Duration.ofSeconds(1)).build();
+        assertEquals(Outcome.Kind.ACCEPTED, reporter.reportNow().kind());
+        assertEquals(Outcome.Kind.ACCEPTED, reporter.reportNow().kind());
+
+        Outcome third = reporter.reportNow();
+
+        assertEquals(Outcome.Kind.REFUSED, third.kind(), third.toString());
+        assertEquals(429, third.status());
+        assertEquals("rate_limited", third.reason());
+    }
+
+    private String serverUrl() {
+        String url = base.toString();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private double rateLimitedCount() {
+        java.net.http.HttpResponse<String> metrics = io.shm.testing.Http.get(base, "metrics?scope=application");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        return metrics.body().lines()
+                .filter(line -> line.startsWith("shm_ingest_refused_total{") && line.contains("reason=\"rate_limited\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no rate_limited counter in:\n" + metrics.body()));
     }
 
     // ---- raw HTTP from a chosen loopback address ------------------------------------------------

@@ -85,7 +85,7 @@ public class FleetQueries {
         Instant since = window.activeSince();
         String sql = "SELECT " + (where == null ? "application_id" : ALL) + """
                        , count(*),
-                       count(*) FILTER (WHERE """ + ActiveWindow.ACTIVE + """
+                       count(*) FILTER (WHERE\s""" + ActiveWindow.ACTIVE + """
                        ),
                        count(*) FILTER (WHERE status = 'PENDING'),
                        count(*) FILTER (WHERE status = 'REVOKED'),
