@@ -37,6 +37,9 @@ public enum Refusal {
     REPLAYED_SNAPSHOT(409, "The snapshot is not later than the last one accepted from this instance."),
     FUTURE_SNAPSHOT(409, "The snapshot's timestamp is too far in the future."),
     CONCURRENT_CHANGE(409, "A concurrent request changed the same data first; send the request again."),
+    STALE_SNAPSHOT(409, "The snapshot's timestamp is older than the retention of raw snapshots."),
+    REPLAYED_ACTIVATE(409, "The signed activate is not later than the last one accepted from this instance."),
+    FUTURE_ACTIVATE(409, "The signed activate's timestamp is too far in the future."),
     // 413, 415, 429, 503
     BODY_TOO_LARGE(413, "The body is larger than allowed."),
     UNSUPPORTED_MEDIA_TYPE(415, "The body must be JSON: a form, multipart, XML, HTML or media body is refused."),

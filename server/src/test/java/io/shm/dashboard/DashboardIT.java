@@ -196,6 +196,23 @@ class DashboardIT {
     }
 
     @Test
+    void theInstancePageShowsHowItsMetadataChanged() throws Exception {
+        ShmClient client = activeClient(base, "history-ui-" + UUID.randomUUID().toString().substring(0, 8), "1.0");
+        String signed = "{\"action\":\"activate\",\"timestamp\":\"" + ShmClient.timestamp(start)
+                + "\",\"metadata\":{\"app_version\":\"" + HOSTILE_HTML + "\",\"deployment_mode\":\"docker\"}}";
+        assertEquals(200, client.sendSigned("/v1/activate", signed.getBytes(java.nio.charset.StandardCharsets.UTF_8)).status());
+        login("admin", PASSWORD);
+
+        browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
+
+        String history = browser.byId("instance:metadata-history").getText();
+        assertTrue(history.contains("app_version: 1.0 \u2192 " + HOSTILE_HTML), history);
+        assertTrue(history.contains("signed activate"), history);
+        assertInert("instance history", true);
+        browser.screenshot("instance-metadata-history");
+    }
+
+    @Test
     void hostileStringsFromClientsAreShownAsTextAndNeverRun() throws Exception {
         String app = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
         ShmClient client = activeClient(base, app, HOSTILE_HTML);

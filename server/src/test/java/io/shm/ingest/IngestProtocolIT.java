@@ -124,7 +124,7 @@ class IngestProtocolIT {
     }
 
     @Test
-    void unsignedMetadataWaitsForTheNextSignedActivate() throws Exception {
+    void unsignedMetadataWaitsForTheNextActivateAndASignedSnapshotAfterIt() throws Exception {
         ShmClient client = activeClient(base, "Upgrade App", "1.0.0");
         UUID id = client.identity().instanceId();
 
@@ -136,6 +136,8 @@ class IngestProtocolIT {
         assertEquals("2.0.0", Rows.instance(id).get("pending_app_version"));
 
         assertEquals(200, client.activate().status());
+        assertEquals("1.0.0", Rows.instance(id).get("app_version"), "an activate can be replayed: not enough alone");
+        assertEquals(202, client.snapshot(start, metrics("users", 1)).status());
 
         Map<String, Object> after = Rows.instance(id);
         assertEquals("2.0.0", after.get("app_version"));

@@ -122,6 +122,26 @@ class RateLimitIT {
         assertTrue(third.header("Retry-After").isPresent());
     }
 
+    @Test
+    void anAddressThatKeepsFailingSignatureChecksIsRefusedWith429() throws Exception {
+        String client = "203.0.113.70";
+        ShmClient forger = newClient(base);
+        byte[] body = forger.snapshotBody(start, metrics("users", 1));
+        for (int i = 0; i < 10; i++) {
+            RawResponse refused = sendVia(TRUSTED_PROXY, client, "/v1/snapshot", body, forger.signedHeaders(body));
+            assertEquals(403, refused.status(), "failure " + (i + 1) + ": " + refused.body());
+        }
+
+        RawResponse limited = sendVia(TRUSTED_PROXY, client, "/v1/snapshot", body, forger.signedHeaders(body));
+
+        assertEquals(429, limited.status(), limited.body());
+        assertEquals("rate_limited", json(limited.body()).getString("reason"));
+        long retryAfter = Long.parseLong(limited.header("retry-after"));
+        assertTrue(retryAfter > 0 && retryAfter <= 6, "one failure allowed every 6 s: " + retryAfter);
+        assertEquals(403, sendVia(TRUSTED_PROXY, "203.0.113.71", "/v1/snapshot", body, forger.signedHeaders(body)).status(),
+                "another address has its own allowance");
+    }
+
     // ---- the Java SDK under the default limits -------------------------------------------------
 
     @Test

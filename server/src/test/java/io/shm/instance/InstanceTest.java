@@ -38,17 +38,40 @@ class InstanceTest {
     }
 
     @Test
-    void proposedMetadataTakesEffectOnlyAtActivation() {
+    void aPlainActivateOnlyArmsProposedMetadataForASnapshotToConfirm() {
         Instance instance = newInstance();
         instance.activate(T0);
+        assertNull(instance.getPendingActivatedAt(), "nothing to arm");
 
         instance.proposeMetadata(V2);
 
         assertEquals(V1, instance.getMetadata());
         assertEquals(V2, instance.getPendingMetadata());
         instance.activate(T0.plusSeconds(60));
+        assertEquals(V1, instance.getMetadata(), "a replayable activate alone changes nothing");
+        assertEquals(V2, instance.getPendingMetadata());
+        assertEquals(T0.plusSeconds(60), instance.getPendingActivatedAt());
+        instance.proposeMetadata(V2);
+        assertNull(instance.getPendingActivatedAt(), "a new proposal needs a new activate");
+    }
+
+    @Test
+    void aSignedActivateAppliesAtOnceAndThenUnsignedProposalsAreIgnored() {
+        Instance instance = newInstance();
+        instance.proposeMetadata(new InstanceMetadata("9.9.9", null, null, null));
+
+        InstanceMetadata before = instance.activateSigned(T0, T0, V2);
+
+        assertEquals(V1, before);
         assertEquals(V2, instance.getMetadata());
+        assertEquals(InstanceStatus.ACTIVE, instance.getStatus());
         assertNull(instance.getPendingMetadata());
+        assertEquals(T0, instance.getSignedActivateAt());
+        instance.proposeMetadata(new InstanceMetadata("6.6.6", null, null, null));
+        assertNull(instance.getPendingMetadata(), "unsigned metadata is ignored after a signed activate");
+        assertFalse(instance.acceptsSignedActivate(T0), "the same timestamp is a replay");
+        assertThrows(IllegalStateException.class, () -> instance.activateSigned(T0, T0, V1));
+        assertTrue(instance.acceptsSignedActivate(T0.plusMillis(1)));
     }
 
     @Test

@@ -166,7 +166,8 @@ public class AdminApplicationsResource {
 
     /**
      * Active, new and churned instances; each numeric key's fleet statistics and the string keys'
-     * distributions (as of {@code metrics_computed_at}, at most a minute ago); distributions of metadata.
+     * distributions (as of {@code metrics_computed_at}, at most a minute ago); distributions of metadata;
+     * how many keys beyond {@code SHM_MAX_KEYS_PER_APP} are left out of the rollups.
      */
     @GET
     @Path("{slug}/stats")
@@ -181,6 +182,7 @@ public class AdminApplicationsResource {
                 .add("active_days", window.days()), fleet.counts(application.id()));
         AdminStatsResource.computedAt(stats, fleet.currentAsOf(application.id()));
         return stats.add("metrics", AdminJson.numbers(fleet.numbers(application.id())))
+                .add("keys_left_out", fleet.keysLeftOut(application.id()))
                 .add("metadata", AdminJson.distributions(fleet.metadataDistributions(application.id(), TOP_VALUES)))
                 .add("values", AdminJson.distributions(fleet.valueDistributions(application.id(), TOP_VALUES)))
                 .build();

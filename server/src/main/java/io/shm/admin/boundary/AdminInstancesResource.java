@@ -126,6 +126,43 @@ public class AdminInstancesResource {
         return JsonSupport.object().add("instance_id", instanceId.toString()).add("snapshots", array).build();
     }
 
+    /**
+     * Every change of the instance's metadata, newest first (at most 1,000): old and new values, when,
+     * and how it was authorised ({@code signed_activate} or {@code snapshot}).
+     */
+    @GET
+    @Path("{id}/metadata-history")
+    @Operation(summary = "Changes of an instance's metadata, newest first",
+            description = "source: signed_activate (the signed activate of the protocol's extension) or snapshot"
+                    + " (unsigned register metadata confirmed by a signed snapshot after a plain activate)")
+    @APIResponse(responseCode = "200", description = "OK",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", ref = "InvalidRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public JsonObject metadataHistory(@PathParam("id") String id, @QueryParam("limit") Integer limit) throws SQLException {
+        UUID instanceId = Parameters.instanceId(id);
+        int size = Parameters.bounded("limit", limit, 100, 1, 1000);
+        if (directory.detail(instanceId).isEmpty()) {
+            throw Parameters.notFound("no instance " + instanceId);
+        }
+        JsonArrayBuilder array = JsonSupport.array();
+        for (InstanceDirectory.MetadataChange change : directory.metadataHistory(instanceId, size)) {
+            JsonObjectBuilder before = JsonSupport.object();
+            AdminJson.put(before, "app_version", change.oldAppVersion());
+            AdminJson.put(before, "deployment_mode", change.oldDeploymentMode());
+            AdminJson.put(before, "environment", change.oldEnvironment());
+            AdminJson.put(before, "os_arch", change.oldOsArch());
+            JsonObjectBuilder after = JsonSupport.object();
+            AdminJson.put(after, "app_version", change.newAppVersion());
+            AdminJson.put(after, "deployment_mode", change.newDeploymentMode());
+            AdminJson.put(after, "environment", change.newEnvironment());
+            AdminJson.put(after, "os_arch", change.newOsArch());
+            array.add(JsonSupport.object().add("changed_at", change.changedAt().toString())
+                    .add("source", change.source()).add("old", before).add("new", after));
+        }
+        return JsonSupport.object().add("instance_id", instanceId.toString()).add("changes", array).build();
+    }
+
     @POST
     @Path("{id}/revoke")
     @Operation(operationId = "revokeInstance", summary = "Revoke an instance: its signatures are refused at once")

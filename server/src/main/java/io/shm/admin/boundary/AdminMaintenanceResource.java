@@ -14,7 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.OptionalInt;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,11 +57,12 @@ public class AdminMaintenanceResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     public JsonObject rollups(@QueryParam("since") String since) throws SQLException {
-        OptionalInt buckets = since == null || since.isBlank()
-                ? rollups.refresh()
+        Optional<Rollups.Run> run = since == null || since.isBlank()
+                ? rollups.refreshNow()
                 : rollups.refreshSince(Parameters.instant("since", since, Instant.EPOCH));
-        return JsonSupport.object().add("skipped", buckets.isEmpty())
-                .add("buckets_recomputed", buckets.orElse(0)).build();
+        return JsonSupport.object().add("skipped", run.isEmpty())
+                .add("buckets_recomputed", run.map(Rollups.Run::buckets).orElse(0))
+                .add("rollup_rows_written", run.map(Rollups.Run::rollupRows).orElse(0L)).build();
     }
 
     @POST

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Keeps {@code fleet_rollup} up to date: every minute, each bucket whose inputs changed lately (an
@@ -96,8 +97,20 @@ public class Rollups {
                                         END AS value_type) t
              CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
              WHERE b.application_id = ? AND b.width = ? AND\s""" + bucketFilter + """
-             t.value_type IS NOT NULL
+             t.value_type IS NOT NULL AND""" + catalogued("b", "kv.key") + """
              GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
+    }
+
+    /**
+     * Whether a key of an application is rolled up: always while the application reported no more keys
+     * than {@code SHM_MAX_KEYS_PER_APP} (no {@code metric_key_left_out} row), else only the keys kept in
+     * its catalogue, the most recently reported ones. The application version is always rolled up.
+     */
+    private static String catalogued(String row, String key) {
+        return " (" + key + " = chr(1) || 'version'"
+                + " OR NOT EXISTS (SELECT 1 FROM metric_key_left_out lo WHERE lo.application_id = " + row + ".application_id)"
+                + " OR EXISTS (SELECT 1 FROM metric_key mk WHERE mk.application_id = " + row + ".application_id"
+                + " AND mk.metric_key = " + key + ")) ";
     }
 
     /** Scope of the fleet-wide rows of {@code fleet_current}; application ids start at 1. */
@@ -115,8 +128,7 @@ public class Rollups {
                      CROSS JOIN LATERAL jsonb_each(i.metrics) kv
                      CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
                                                      THEN CAST(kv.value AS numeric) END AS v) n
-                     WHERE\s""" + ActiveWindow.ACTIVE + """
-                       AND n.v IS NOT NULL
+                     WHERE\s""" + ActiveWindow.ACTIVE + " AND n.v IS NOT NULL AND" + catalogued("i", "kv.key") + """
                      GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
 
     /** How many active instances currently report each value of each string or boolean key. */
@@ -126,15 +138,35 @@ public class Rollups {
                    CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
               FROM instance i
              CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-             WHERE\s""" + ActiveWindow.ACTIVE + """
-               AND jsonb_typeof(kv.value) IN ('string', 'boolean')
+             WHERE\s""" + ActiveWindow.ACTIVE + " AND jsonb_typeof(kv.value) IN ('string', 'boolean') AND"
+                + catalogued("i", "kv.key") + """
              GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
                                      (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
 
-    /** Every key in the current metrics of every instance, whatever its status: the columns of an export. */
+    /**
+     * The key catalogue: the keys in the current metrics of every instance, whatever its status, with
+     * when each application last reported each (a key without a recorded report time counts as
+     * reported when its instance's metrics last changed); per application the most recently reported
+     * {@code SHM_MAX_KEYS_PER_APP} (parameter 1) are kept, and how many others there are is recorded
+     * in {@code metric_key_left_out} (parameter 2, the same bound).
+     */
     static final String CURRENT_KEYS = """
-            INSERT INTO metric_key (application_id, metric_key)
-            SELECT DISTINCT i.application_id, k.key FROM instance i CROSS JOIN LATERAL jsonb_object_keys(i.metrics) k (key)""";
+            WITH reported AS (
+                SELECT i.application_id, k.key,
+                       max(COALESCE(CAST(i.metrics_seen ->> k.key AS bigint),
+                                    CAST(floor(1000 * extract(epoch FROM COALESCE(i.metrics_updated_at, i.last_seen))) AS bigint))) AS at
+                  FROM instance i CROSS JOIN LATERAL jsonb_object_keys(i.metrics) k (key)
+                 GROUP BY i.application_id, k.key),
+            ranked AS (
+                SELECT application_id, key, at,
+                       row_number() OVER (PARTITION BY application_id ORDER BY at DESC, key) AS rank
+                  FROM reported),
+            kept AS (
+                INSERT INTO metric_key (application_id, metric_key, last_reported)
+                SELECT application_id, key, to_timestamp(at / 1000.0) FROM ranked WHERE rank <= ?
+                RETURNING 1)
+            INSERT INTO metric_key_left_out (application_id, keys_left_out)
+            SELECT application_id, count(*) FROM ranked WHERE rank > ? GROUP BY application_id""";
 
     static final String CURRENT_STATE = """
             INSERT INTO fleet_current_state (scope, computed_at)
@@ -148,6 +180,10 @@ public class Rollups {
 
     @Inject
     Logger log;
+
+    @Inject
+    @ConfigProperty(name = "shm.max-keys-per-app", defaultValue = "2000")
+    int maxKeysPerApp;
 
     private final ReentrantLock running = new ReentrantLock();
 
@@ -171,6 +207,16 @@ public class Rollups {
      * @return how many buckets were recomputed; empty when another node is running the job
      */
     public OptionalInt refresh() throws SQLException {
+        Optional<Run> run = run(null);
+        return run.isEmpty() ? OptionalInt.empty() : OptionalInt.of(run.get().buckets());
+    }
+
+    /** What a run did: the buckets it recomputed and the {@code fleet_rollup} rows it wrote for them. */
+    public record Run(int buckets, long rollupRows) {
+    }
+
+    /** {@link #refresh()}, answering what the run did; empty when another node is running the job. */
+    public Optional<Run> refreshNow() throws SQLException {
         return run(null);
     }
 
@@ -178,9 +224,9 @@ public class Rollups {
      * Recomputes the buckets whose inputs changed at or after {@code since}, and the dirty ones (the
      * covered time stays as it is).
      *
-     * @return how many buckets were recomputed; empty when another node is running the job
+     * @return what the run did; empty when another node is running the job
      */
-    public OptionalInt refreshSince(Instant since) throws SQLException {
+    public Optional<Run> refreshSince(Instant since) throws SQLException {
         return run(since);
     }
 
@@ -191,38 +237,40 @@ public class Rollups {
                 .orElse(started.minus(FIRST_LOOKBACK));
     }
 
-    private OptionalInt run(Instant requestedSince) throws SQLException {
+    private Optional<Run> run(Instant requestedSince) throws SQLException {
         running.lock();
         try {
             Optional<JobLease> lease = JobLease.tryAcquire(dataSource, LEASE_KEY);
             if (lease.isEmpty()) {
-                return OptionalInt.empty();
+                return Optional.empty();
             }
             try (JobLease held = lease.get(); Connection connection = dataSource.getConnection()) {
-                return OptionalInt.of(runHoldingLease(connection, requestedSince));
+                return Optional.of(runHoldingLease(connection, requestedSince));
             }
         } finally {
             running.unlock();
         }
     }
 
-    private int runHoldingLease(Connection connection, Instant requestedSince) throws SQLException {
+    private Run runHoldingLease(Connection connection, Instant requestedSince) throws SQLException {
         connection.setAutoCommit(false);
         try {
             Instant started = databaseNow(connection);
+            Instant now = window.now();
+            // The catalogue first: it decides which keys the buckets and the current statistics roll up.
+            recomputeKeys(connection, now, maxKeysPerApp);
             Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
             List<BucketRef> buckets = changedBuckets(connection, since);
+            long rows = 0;
             for (BucketRef bucket : buckets) {
-                recompute(connection, bucket);
+                rows += recompute(connection, bucket);
             }
-            Instant now = window.now();
             recomputeCurrent(connection, now, window.activeSince());
-            recomputeKeys(connection, now);
             if (requestedSince == null) {
                 cover(connection);
             }
             connection.commit();
-            return buckets.size();
+            return new Run(buckets.size(), rows);
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
@@ -299,10 +347,15 @@ public class Rollups {
      * Replaces {@code metric_key} whole, so that the keys of instances deleted or emptied since the
      * last run go (one pass over every instance's keys), and records when.
      */
-    private static void recomputeKeys(Connection connection, Instant now) throws SQLException {
+    private static void recomputeKeys(Connection connection, Instant now, int maxKeysPerApp) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM metric_key");
-            statement.executeUpdate(CURRENT_KEYS);
+            statement.executeUpdate("DELETE FROM metric_key_left_out");
+        }
+        try (PreparedStatement statement = connection.prepareStatement(CURRENT_KEYS)) {
+            statement.setInt(1, maxKeysPerApp);
+            statement.setInt(2, maxKeysPerApp);
+            statement.executeUpdate();
         }
         stamp(connection, "metric_key_state", "computed_at", now);
     }
@@ -330,7 +383,9 @@ public class Rollups {
         }
     }
 
-    private static void recompute(Connection connection, BucketRef bucket) throws SQLException {
+    /** @return the {@code fleet_rollup} rows written for the bucket */
+    private static long recompute(Connection connection, BucketRef bucket) throws SQLException {
+        long written = 0;
         for (String sql : List.of(
                 "DELETE FROM fleet_rollup WHERE application_id = ? AND width = ? AND bucket_start = ?",
                 AGGREGATE,
@@ -339,9 +394,13 @@ public class Rollups {
                 statement.setLong(1, bucket.applicationId());
                 statement.setString(2, bucket.width().code());
                 statement.setObject(3, bucket.start());
-                statement.executeUpdate();
+                int rows = statement.executeUpdate();
+                if (sql == AGGREGATE) {
+                    written = rows;
+                }
             }
         }
+        return written;
     }
 
     record BucketRef(long applicationId, Bucket width, OffsetDateTime start) {

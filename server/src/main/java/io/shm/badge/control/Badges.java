@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -39,6 +40,9 @@ public class Badges {
     @ConfigProperty(name = "shm.ingest.max-key-length", defaultValue = "128")
     int maxKeyLength;
 
+    private final LongAdder fromCatalogue = new LongAdder();
+    private final LongAdder fromInstances = new LongAdder();
+
     /** Reads one badge of an application that exists. */
     @FunctionalInterface
     interface Reader {
@@ -65,7 +69,7 @@ public class Badges {
             return BadgeValue.UNKNOWN_METRIC;
         }
         return read(slug, BadgeKind.METRIC, key, application -> {
-            Optional<BigDecimal> sum = fleet.total(application.id(), key).map(NumericStats::sum);
+            Optional<BigDecimal> sum = total(application, key);
             return sum.map(value -> BadgeValue.of(CompactNumber.format(value), BadgeColor.forMetric(value)))
                     .orElse(BadgeValue.UNKNOWN_METRIC);
         });
@@ -78,7 +82,7 @@ public class Badges {
             return BadgeValue.UNKNOWN_METRIC;
         }
         return read(slug, BadgeKind.COMBINED, metric, application -> {
-            Optional<BigDecimal> sum = fleet.total(application.id(), metric).map(NumericStats::sum);
+            Optional<BigDecimal> sum = total(application, metric);
             if (sum.isEmpty()) {
                 return BadgeValue.UNKNOWN_METRIC;
             }
@@ -91,6 +95,30 @@ public class Badges {
     /** Instances that never said their version (the original's SDKs allow it) run an "unknown" one. */
     static String shownVersion(String version) {
         return version.isBlank() ? UNKNOWN_VERSION : version;
+    }
+
+    /**
+     * The fleet total of a key, empty when no active instance reports it. Anyone may ask for any key:
+     * one the application never reported is answered from its key catalogue, without summing every
+     * instance's current value.
+     */
+    private Optional<BigDecimal> total(ApplicationRef application, String key) throws SQLException {
+        if (!fleet.mayReport(application.id(), key)) {
+            fromCatalogue.increment();
+            return Optional.empty();
+        }
+        fromInstances.increment();
+        return fleet.total(application.id(), key).map(NumericStats::sum);
+    }
+
+    /** Metric reads answered from the key catalogue (a key never reported), since deployment. */
+    public long keyReadsFromCatalogue() {
+        return fromCatalogue.sum();
+    }
+
+    /** Metric reads that summed the active instances' current values, since deployment. */
+    public long keyReadsFromInstances() {
+        return fromInstances.sum();
     }
 
     private BadgeValue read(String slug, BadgeKind kind, String key, Reader reader) throws SQLException {

@@ -31,6 +31,8 @@ public class InstanceView implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The history chart's reach: three weeks of hourly last values. */
     static final int HISTORY_HOURS = 504;
+    /** The latest metadata changes shown; the admin API pages through all of them. */
+    static final int METADATA_CHANGES = 50;
 
     @Inject
     InstanceDirectory directory;
@@ -44,6 +46,7 @@ public class InstanceView implements Serializable {
     private final List<String> numericKeys = new ArrayList<>();
     private String key;
     private String chart;
+    private final List<InstanceDirectory.MetadataChange> metadataHistory = new ArrayList<>();
 
     /** f:viewAction: reads the instance named by the {@code id} parameter; an unknown id shows "not found". */
     public void load() throws SQLException {
@@ -53,6 +56,8 @@ public class InstanceView implements Serializable {
             return;
         }
         row = InstanceRow.of(detail.summary());
+        metadataHistory.clear();
+        metadataHistory.addAll(directory.metadataHistory(instanceId.get(), METADATA_CHANGES));
         List<InstanceDirectory.HistoryEntry> history = directory.hourly(instanceId.get(), HISTORY_HOURS);
         TreeSet<String> keys = new TreeSet<>();
         for (InstanceDirectory.HistoryEntry entry : history) {
@@ -159,6 +164,26 @@ public class InstanceView implements Serializable {
 
     public String getChart() {
         return chart;
+    }
+
+    public List<InstanceDirectory.MetadataChange> getMetadataHistory() {
+        return metadataHistory;
+    }
+
+    /** The fields a change touched, one {@code field: old → new} line each. */
+    public List<String> describe(InstanceDirectory.MetadataChange change) {
+        List<String> lines = new ArrayList<>();
+        describe(lines, "app_version", change.oldAppVersion(), change.newAppVersion());
+        describe(lines, "deployment_mode", change.oldDeploymentMode(), change.newDeploymentMode());
+        describe(lines, "environment", change.oldEnvironment(), change.newEnvironment());
+        describe(lines, "os_arch", change.oldOsArch(), change.newOsArch());
+        return lines;
+    }
+
+    private static void describe(List<String> lines, String field, String before, String after) {
+        if (!java.util.Objects.equals(before, after)) {
+            lines.add(field + ": " + (before == null ? "\u2013" : before) + " \u2192 " + (after == null ? "\u2013" : after));
+        }
     }
 
     public List<java.util.Map.Entry<String, String>> getMetrics() {

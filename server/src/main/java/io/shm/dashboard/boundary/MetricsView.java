@@ -52,6 +52,7 @@ public class MetricsView implements Serializable {
     private String seriesChart;
     private String histogramChart;
     private NumericStats stats;
+    private long keysLeftOut;
 
     @PostConstruct
     void init() {
@@ -62,6 +63,7 @@ public class MetricsView implements Serializable {
             }
             // The keys with fleet statistics are the ones the rollup job has seen, and so have series.
             fleet.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
+            keysLeftOut = fleet.keysLeftOut(current.id());
             keys.stream().filter(key -> !Format.isSystemKey(key)).findFirst()
                     .or(() -> keys.stream().findFirst()).ifPresent(selected::add);
             refresh();
@@ -116,6 +118,11 @@ public class MetricsView implements Serializable {
                 histogramChart = ChartJson.bar(binLabels, key, histogram.counts().stream().map(BigDecimal::valueOf).toList());
             });
         }
+    }
+
+    /** Keys of the application beyond {@code SHM_MAX_KEYS_PER_APP}, left out of its rollups. */
+    public long getKeysLeftOut() {
+        return keysLeftOut;
     }
 
     public ApplicationRef getCurrent() {

@@ -87,7 +87,7 @@ public class RegisterResource {
                 .add("status", instance.getStatus().name().toLowerCase(java.util.Locale.ROOT))
                 .add("instance_id", instance.getInstanceId().toString())
                 .add("message", result.created() ? "Instance registered"
-                        : instance.getPendingMetadata() != null ? "Metadata changes take effect at the next signed activate"
+                        : instance.getPendingMetadata() != null ? "Metadata changes take effect when a signed snapshot follows the next activate"
                         : "Instance already registered")
                 .build();
         return Response.status(result.created() ? Response.Status.CREATED : Response.Status.OK).entity(answer).build();

@@ -1,5 +1,6 @@
 package io.shm.ingest.boundary;
 
+import io.shm.ingest.control.ClientTimestamps;
 import io.shm.ingest.control.IngestLimits;
 import io.shm.ingest.control.SnapshotStore;
 import io.shm.instance.entity.SignedInstance;
@@ -8,6 +9,7 @@ import io.shm.platform.JsonSupport;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
 import io.shm.ratelimit.control.RateLimiter;
+import io.shm.retention.control.Retention;
 import io.shm.signature.control.IngestRequest;
 import io.shm.signature.control.SignatureInterceptor;
 import io.shm.signature.control.SignedRequest;
@@ -24,8 +26,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -39,7 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed. The body must name the
- * signer, be later than the instance's last accepted snapshot and not be from the future.
+ * signer, be later than the instance's last accepted snapshot, not be from the future, and not be
+ * older than the retention of raw snapshots nor than 2000.
  */
 @Tag(name = "ingest")
 @Path("snapshot")
@@ -67,6 +68,9 @@ public class SnapshotResource {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Retention retention;
 
     @Inject
     @ConfigProperty(name = "shm.ingest.clock-skew-seconds", defaultValue = "300")
@@ -103,7 +107,7 @@ public class SnapshotResource {
         if (!claimed.equals(signer.instanceId())) {
             throw new RefusedException(Refusal.INSTANCE_MISMATCH);
         }
-        Instant timestamp = parseTimestamp(IngestLimits.requiredString(body, "timestamp", 64));
+        Instant timestamp = ClientTimestamps.parse("timestamp", IngestLimits.requiredString(body, "timestamp", 64));
         JsonValue metrics = body.get("metrics");
         if (metrics == null || metrics.getValueType() == JsonValue.ValueType.NULL) {
             throw new RefusedException(Refusal.MISSING_FIELD, "metrics");
@@ -117,16 +121,18 @@ public class SnapshotResource {
         if (timestamp.isAfter(now.plus(Duration.ofSeconds(clockSkewSeconds)))) {
             throw new RefusedException(Refusal.FUTURE_SNAPSHOT, "allowed clock skew: " + clockSkewSeconds + " s");
         }
+        // Retention keeps at least a day: the setting (which JMX may change) is only read for an old timestamp.
+        if (timestamp.isBefore(now.minus(Duration.ofDays(1)))
+                && timestamp.isBefore(now.minus(Duration.ofDays(retention.days())))) {
+            throw new RefusedException(Refusal.STALE_SNAPSHOT, "raw snapshots are kept " + retention.days() + " days");
+        }
         store.store(signer, now, timestamp, metrics.asJsonObject());
         stats.accepted(IngestStats.Accepted.SNAPSHOT);
         return Response.accepted(RECEIVED).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** A snapshot's timestamp as the resource reads it (the fuzz tests call it directly). */
     static Instant parseTimestamp(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new RefusedException(Refusal.MALFORMED_FIELD, "timestamp must be ISO-8601 with a zone offset");
-        }
+        return ClientTimestamps.parse("timestamp", text);
     }
 }

@@ -241,6 +241,35 @@ public class InstanceDirectory {
         return entries;
     }
 
+    /** One change of an instance's metadata: before and after, when, and how it was authorised. */
+    public record MetadataChange(Instant changedAt, String source, String oldAppVersion, String newAppVersion,
+                                 String oldDeploymentMode, String newDeploymentMode, String oldEnvironment,
+                                 String newEnvironment, String oldOsArch, String newOsArch) implements java.io.Serializable {
+    }
+
+    /** The changes of the instance's metadata, newest first, at most {@code limit}. */
+    public List<MetadataChange> metadataHistory(UUID instanceId, int limit) throws SQLException {
+        List<MetadataChange> changes = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT c.changed_at, c.source, c.old_app_version, c.new_app_version, c.old_deployment_mode,
+                            c.new_deployment_mode, c.old_environment, c.new_environment, c.old_os_arch, c.new_os_arch
+                       FROM instance_metadata_change c JOIN instance i ON i.id = c.instance_id
+                      WHERE i.instance_id = ?
+                      ORDER BY c.changed_at DESC, c.id DESC LIMIT ?""")) {
+            statement.setObject(1, instanceId);
+            statement.setInt(2, Math.min(limit, MAX_HISTORY));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    changes.add(new MetadataChange(Rows.instant(row, 1), row.getString(2), row.getString(3),
+                            row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
+                            row.getString(9), row.getString(10)));
+                }
+            }
+        }
+        return changes;
+    }
+
     /**
      * The instance's last values in each of its latest {@code hours} hours, newest first, from its
      * hourly buckets rather than its raw snapshots: one index range, however many snapshots it sent.

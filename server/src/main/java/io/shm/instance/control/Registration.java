@@ -5,7 +5,9 @@ import io.shm.instance.entity.Instance;
 import io.shm.instance.entity.InstanceMetadata;
 import io.shm.platform.Refusal;
 import io.shm.platform.RefusedException;
+import io.shm.instance.entity.InstanceRegistered;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -29,6 +31,9 @@ public class Registration {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Event<InstanceRegistered> registered;
 
     /** What a registration did. */
     public record Result(boolean created, Instance instance) {
@@ -57,6 +62,9 @@ public class Registration {
                     .setParameter(9, now.atOffset(ZoneOffset.UTC))
                     .executeUpdate() == 1;
             existing = find(instanceId);
+            if (created) {
+                registered.fire(new InstanceRegistered(instanceId));
+            }
         }
         if (!existing.hasPublicKey(publicKey)) {
             throw new RefusedException(Refusal.KEY_CONFLICT);

@@ -84,6 +84,17 @@ public class Instance {
     @Column(name = "metrics_updated_at", updatable = false)
     private Instant metricsUpdatedAt;
 
+    /**
+     * When a plain (replayable) activate armed the pending metadata: it takes effect only if a signed
+     * snapshot follows within the confirmation window (applied by the snapshot statement).
+     */
+    @Column(name = "pending_activated_at")
+    private Instant pendingActivatedAt;
+
+    /** Timestamp of the last signed activate with metadata; once set, unsigned register metadata is ignored. */
+    @Column(name = "signed_activate_at")
+    private Instant signedActivateAt;
+
     protected Instance() {
         // for JPA
     }
@@ -111,20 +122,53 @@ public class Instance {
      * only held here until the instance proves itself with a signed activate.
      */
     public void proposeMetadata(InstanceMetadata proposed) {
-        pendingMetadata = proposed.equals(metadata) ? null : proposed;
+        // Once the instance has signed its metadata, unsigned metadata is never held again (a ratchet).
+        pendingMetadata = signedActivateAt != null || proposed.equals(metadata) ? null : proposed;
+        pendingActivatedAt = null;
     }
 
-    /** A signed activate: the instance is who it says it is, so what it proposed takes effect. */
+    /**
+     * A plain signed activate. Its body is constant, so anyone who saw one can replay it: it makes the
+     * instance active, but the metadata it proposed only takes effect when a signed snapshot follows
+     * (the client's first snapshot after activating, which a replayer cannot make); here it is armed.
+     */
     public void activate(Instant now) {
+        requireNotRevoked();
+        pendingActivatedAt = getPendingMetadata() != null ? now : null;
+        status = InstanceStatus.ACTIVE;
+        seen(now);
+    }
+
+    /** Whether a signed activate stamped {@code timestamp} is later than the last one accepted. */
+    public boolean acceptsSignedActivate(Instant timestamp) {
+        return signedActivateAt == null || timestamp.isAfter(signedActivateAt);
+    }
+
+    /**
+     * A signed activate with metadata (the protocol's extension): the metadata is signed, so it takes
+     * effect at once, and from now on unsigned register metadata is ignored.
+     *
+     * @return the metadata before
+     */
+    public InstanceMetadata activateSigned(Instant now, Instant timestamp, InstanceMetadata signed) {
+        requireNotRevoked();
+        if (!acceptsSignedActivate(timestamp)) {
+            throw new IllegalStateException("a signed activate must be later than the last one");
+        }
+        InstanceMetadata before = metadata;
+        metadata = Objects.requireNonNull(signed, "signed");
+        pendingMetadata = null;
+        pendingActivatedAt = null;
+        signedActivateAt = timestamp;
+        status = InstanceStatus.ACTIVE;
+        seen(now);
+        return before;
+    }
+
+    private void requireNotRevoked() {
         if (status == InstanceStatus.REVOKED) {
             throw new IllegalStateException("a revoked instance cannot be activated");
         }
-        if (pendingMetadata != null && pendingMetadata.isPresent()) {
-            metadata = pendingMetadata;
-        }
-        pendingMetadata = null;
-        status = InstanceStatus.ACTIVE;
-        seen(now);
     }
 
     public void revoke() {
@@ -190,5 +234,15 @@ public class Instance {
 
     public Instant getMetricsUpdatedAt() {
         return metricsUpdatedAt;
+    }
+
+    /** When a plain activate armed the pending metadata, or null. */
+    public Instant getPendingActivatedAt() {
+        return pendingActivatedAt;
+    }
+
+    /** Timestamp of the last signed activate with metadata, or null if the instance never sent one. */
+    public Instant getSignedActivateAt() {
+        return signedActivateAt;
     }
 }

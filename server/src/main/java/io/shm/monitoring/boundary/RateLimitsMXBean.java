@@ -14,7 +14,7 @@ public interface RateLimitsMXBean {
 
     void setEnabled(boolean enabled);
 
-    /** By scope ({@code register}, {@code activate}, {@code snapshot}, {@code admin}). */
+    /** By scope ({@code register}, {@code activate}, {@code snapshot}, {@code admin}, {@code signature_failure}). */
     Map<String, Limit> getLimits();
 
     /** Requests answered 429, by scope, since deployment. */

@@ -1,6 +1,7 @@
 package io.shm.monitoring.metrics;
 
 import io.shm.badge.control.BadgeCache;
+import io.shm.badge.control.Badges;
 import io.shm.monitoring.boundary.CachesJmx;
 import io.shm.signature.control.KeyCache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,9 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The caches of {@code io.shm:type=Caches} in {@code /metrics}, tagged {@code cache="keys"} (the
- * instances' public keys) or {@code cache="badges"} (badge values): size, hits, misses and the hit
- * rate since deployment. Read from the caches at each scrape; none of them costs a query.
+ * instances' public keys), {@code cache="unknown_instances"} (ids found unknown) or
+ * {@code cache="badges"} (badge values): size, hits, misses and the hit rate since deployment; and
+ * where metric badges were answered from. Read from the caches at each scrape; none of them costs a query.
  */
 @ApplicationScoped
 public class CacheMetrics {
@@ -29,9 +31,20 @@ public class CacheMetrics {
     @Inject
     BadgeCache badges;
 
+    @Inject
+    Badges badgeValues;
+
     void register(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
         register("keys", keys::size, keys::hits, keys::misses);
         register("badges", badges::size, badges::hits, badges::misses);
+        // Ids found unknown: hits are signed requests refused from memory, misses the database reads that found nothing.
+        register("unknown_instances", keys::unknownSize, keys::unknownHits, keys::unknownMisses);
+        gauge("shm.badge.key.reads", "Metric badge reads since deployment, by where the answer came from: the key"
+                + " catalogue (a key the application never reported) or the instances' current values",
+                badgeValues::keyReadsFromCatalogue, new Tag("source", "catalogue"));
+        gauge("shm.badge.key.reads", "Metric badge reads since deployment, by where the answer came from: the key"
+                + " catalogue (a key the application never reported) or the instances' current values",
+                badgeValues::keyReadsFromInstances, new Tag("source", "instances"));
     }
 
     private void register(String cache, LongSupplier size, LongSupplier hits, LongSupplier misses) {

@@ -33,7 +33,13 @@ public class RateLimiter {
 
     /** The rate-limited surfaces, with their configuration keys and defaults. */
     public enum Scope {
-        REGISTER(5, 2), ACTIVATE(5, 2), SNAPSHOT(1, 2), ADMIN(30, 30), LOGIN(10, 10);
+        REGISTER(5, 2), ACTIVATE(5, 2), SNAPSHOT(1, 2), ADMIN(30, 30), LOGIN(10, 10),
+        /**
+         * Signed requests refused for an unknown instance or a bad signature, per client address: only
+         * failures take from it ({@link #spend}), and an address without allowance is refused before
+         * its signature is looked at ({@link #refuseIfExhausted}).
+         */
+        SIGNATURE_FAILURE(10, 10);
 
         final int defaultPerMinute;
         final int defaultBurst;
@@ -133,14 +139,61 @@ public class RateLimiter {
         long now = clock.millis();
         double waitSeconds = shared == null ? takeLocal(scope, key, limit, now) : takeShared(scope, key, limit, now);
         if (waitSeconds > 0) {
-            refusals.get(scope).increment();
-            long retryAfter = (long) Math.ceil(waitSeconds);
-            throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinuteText() + " per minute",
-                    Map.of("Retry-After", Long.toString(retryAfter),
-                            "X-RateLimit-Limit", limit.perMinuteText(),
-                            "X-RateLimit-Remaining", "0",
-                            "X-RateLimit-Reset", Long.toString(now / 1000 + retryAfter)));
+            refuse(scope, limit, now, waitSeconds);
         }
+    }
+
+    private void refuse(Scope scope, Limit limit, long now, double waitSeconds) {
+        refusals.get(scope).increment();
+        long retryAfter = (long) Math.ceil(waitSeconds);
+        throw new RefusedException(Refusal.RATE_LIMITED, scope.key() + ": " + limit.perMinuteText() + " per minute",
+                Map.of("Retry-After", Long.toString(retryAfter),
+                        "X-RateLimit-Limit", limit.perMinuteText(),
+                        "X-RateLimit-Remaining", "0",
+                        "X-RateLimit-Reset", Long.toString(now / 1000 + retryAfter)));
+    }
+
+    /**
+     * Refuses the request with 429 when {@code key} has no token left, without taking one: for limits
+     * on failures, which only a failure spends.
+     */
+    public void refuseIfExhausted(Scope scope, String key) {
+        if (!enabled || key == null) {
+            return;
+        }
+        Limit limit = limits.get(scope);
+        long now = clock.millis();
+        double waitSeconds = shared == null ? peekLocal(scope, key, limit, now) : peekShared(scope, key, limit, now);
+        if (waitSeconds > 0) {
+            refuse(scope, limit, now, waitSeconds);
+        }
+    }
+
+    /** Takes a token from {@code key} if it has one: a failure counted against a limit on failures. */
+    public void spend(Scope scope, String key) {
+        if (!enabled || key == null) {
+            return;
+        }
+        Limit limit = limits.get(scope);
+        long now = clock.millis();
+        if (shared == null) {
+            takeLocal(scope, key, limit, now);
+        } else {
+            takeShared(scope, key, limit, now);
+        }
+    }
+
+    private double peekLocal(Scope scope, String key, Limit limit, long now) {
+        Bucket bucket = buckets.get(scope).get(key);
+        return bucket == null ? 0 : bucket.waitFor(limit, now);
+    }
+
+    private double peekShared(Scope scope, String key, Limit limit, long now) {
+        long interval = Math.max(1, Math.round(60_000.0 / limit.perMinute()));
+        Long fullAt = shared.get(scope.key() + ' ' + key);
+        long next = Math.max(fullAt == null ? now : fullAt, now) + interval;
+        long allowedUntil = now + interval * limit.burst();
+        return next > allowedUntil ? (next - allowedUntil) / 1000.0 : 0;
     }
 
     private double takeLocal(Scope scope, String key, Limit limit, long now) {
@@ -241,6 +294,12 @@ public class RateLimiter {
                 return 0;
             }
             return (1 - tokens) * 60.0 / limit.perMinute();
+        }
+
+        /** @return 0 when a token is there (none is taken), else the seconds until one is */
+        synchronized double waitFor(Limit limit, long now) {
+            refill(limit, now);
+            return tokens >= 1 ? 0 : (1 - tokens) * 60.0 / limit.perMinute();
         }
 
         synchronized boolean isFull(Limit limit, long now) {

@@ -1,5 +1,6 @@
 package io.shm.signature.control;
 
+import io.shm.instance.entity.InstanceRegistered;
 import io.shm.instance.entity.InstanceChanged;
 import io.shm.instance.entity.InstanceStatus;
 import io.shm.platform.ClusterCaches;
@@ -9,9 +10,11 @@ import io.shm.platform.SharedCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +36,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * database once for the whole cluster, and revoking or deleting it on one node drops it everywhere.
  * Each node still keeps its own decoded copies (a curve point is not shared), used only while they
  * match the shared entry.
+ *
+ * <p>Ids found unknown are remembered as such for {@code SHM_KEY_CACHE_UNKNOWN_SECONDS} (bounded by
+ * {@code SHM_KEY_CACHE_UNKNOWN_SIZE}), so that a flood of requests signed for an id nobody registered
+ * costs one database read per id, not one per request. Registering the id forgets it at once (on
+ * commit), so the new instance's activate is never refused from memory. In a cluster the mark is a
+ * shared entry, so a registration on one node clears it for all.
  */
 @ApplicationScoped
 public class KeyCache {
@@ -54,9 +63,27 @@ public class KeyCache {
     /** Null on a single node. */
     private SharedCache<String, String> shared;
 
+    @Inject
+    @ConfigProperty(name = "shm.key-cache.unknown-seconds", defaultValue = "60")
+    long unknownSeconds;
+
+    @Inject
+    @ConfigProperty(name = "shm.key-cache.unknown-size", defaultValue = "10000")
+    int unknownCapacity;
+
+    @Inject
+    Clock clock;
+
+    /** A shared entry that marks an id as unknown until the epoch millisecond that follows. */
+    static final String UNKNOWN_MARK = "-";
+
     private Map<UUID, CachedKey> entries;
+    /** Single node: ids found unknown, to the epoch millisecond until which that holds; oldest out first. */
+    private Map<UUID, Long> unknown;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder unknownHits = new LongAdder();
+    private final LongAdder unknownMisses = new LongAdder();
 
     /** An instance's row id and its decoded key. */
     public record CachedKey(long rowId, VerificationKey key) {
@@ -70,12 +97,23 @@ public class KeyCache {
                 return size() > capacity;
             }
         };
+        unknown = new LinkedHashMap<>(256, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Long> eldest) {
+                return size() > unknownCapacity;
+            }
+        };
         shared = cluster.cache(SHARED_KEYS, String.class, String.class, SHARED_EXPIRY).orElse(null);
     }
 
     /** The key of a registered instance; empty for an unknown one, a refusal for a revoked one. */
     public Optional<CachedKey> find(UUID instanceId) {
-        CachedKey cached = shared == null ? local(instanceId) : fromShared(instanceId);
+        String sharedEntry = shared == null ? null : shared.get(instanceId.toString());
+        if (shared == null ? isKnownUnknown(instanceId) : isUnknownMark(sharedEntry)) {
+            unknownHits.increment();
+            return Optional.empty();
+        }
+        CachedKey cached = shared == null ? local(instanceId) : fromShared(instanceId, sharedEntry);
         if (cached != null) {
             hits.increment();
             return Optional.of(cached);
@@ -86,6 +124,7 @@ public class KeyCache {
                 .setParameter("instanceId", instanceId)
                 .getResultList();
         if (rows.isEmpty()) {
+            rememberUnknown(instanceId);
             return Optional.empty();
         }
         if (rows.get(0)[2] == InstanceStatus.REVOKED) {
@@ -109,10 +148,54 @@ public class KeyCache {
         return entries.get(instanceId);
     }
 
-    /** The shared entry, decoded on this node once per key: null when the grid has none. */
-    private CachedKey fromShared(UUID instanceId) {
-        String entry = shared.get(instanceId.toString());
-        if (entry == null) {
+    private synchronized boolean isKnownUnknown(UUID instanceId) {
+        Long until = unknown.get(instanceId);
+        if (until == null) {
+            return false;
+        }
+        if (until > clock.millis()) {
+            return true;
+        }
+        unknown.remove(instanceId);
+        return false;
+    }
+
+    private boolean isUnknownMark(String entry) {
+        return entry != null && entry.startsWith(UNKNOWN_MARK)
+                && Long.parseLong(entry.substring(UNKNOWN_MARK.length())) > clock.millis();
+    }
+
+    private void rememberUnknown(UUID instanceId) {
+        unknownMisses.increment();
+        if (unknownSeconds <= 0) {
+            return;
+        }
+        long until = clock.millis() + unknownSeconds * 1000;
+        if (shared == null) {
+            synchronized (this) {
+                unknown.put(instanceId, until);
+            }
+        } else {
+            shared.put(instanceId.toString(), UNKNOWN_MARK + until);
+        }
+    }
+
+    /** A registration committed: the id is no longer unknown, on any node. */
+    void registered(@Observes(during = TransactionPhase.AFTER_SUCCESS) InstanceRegistered event) {
+        synchronized (this) {
+            unknown.remove(event.instanceId());
+        }
+        if (shared != null) {
+            String entry = shared.get(event.instanceId().toString());
+            if (entry != null && entry.startsWith(UNKNOWN_MARK)) {
+                shared.remove(event.instanceId().toString());
+            }
+        }
+    }
+
+    /** The shared entry, decoded on this node once per key: null when the grid has none (or only an expired mark). */
+    private CachedKey fromShared(UUID instanceId, String entry) {
+        if (entry == null || entry.startsWith(UNKNOWN_MARK)) {
             return null;
         }
         int colon = entry.indexOf(':');
@@ -142,6 +225,7 @@ public class KeyCache {
     public void evict(UUID instanceId) {
         synchronized (this) {
             entries.remove(instanceId);
+            unknown.remove(instanceId);
         }
         if (shared != null) {
             shared.remove(instanceId.toString());
@@ -152,6 +236,7 @@ public class KeyCache {
     public void clear() {
         synchronized (this) {
             entries.clear();
+            unknown.clear();
         }
         if (shared != null) {
             shared.clear();
@@ -175,5 +260,20 @@ public class KeyCache {
     /** Lookups that went to the database, found or not, since deployment. */
     public long misses() {
         return misses.sum();
+    }
+
+    /** Ids held as unknown on this node (in a cluster the marks are in the data grid: 0). */
+    public synchronized int unknownSize() {
+        return unknown.size();
+    }
+
+    /** Lookups answered "unknown" from memory, without the database, since deployment. */
+    public long unknownHits() {
+        return unknownHits.sum();
+    }
+
+    /** Lookups that found no instance in the database (and remembered the id), since deployment. */
+    public long unknownMisses() {
+        return unknownMisses.sum();
     }
 }

@@ -42,6 +42,13 @@ class BadgesTest {
             return Optional.of("2.1.0");
         }
 
+        /** The key catalogue knows the keys with a total, and one that no active instance reports now. */
+        @Override
+        public boolean mayReport(long applicationId, String key) {
+            queries.add("catalogue " + key);
+            return totals.containsKey(key) || key.equals("gone");
+        }
+
         @Override
         public Optional<NumericStats> total(long applicationId, String key) {
             queries.add("total " + key);
@@ -85,8 +92,12 @@ class BadgesTest {
         assertEquals(BadgeValue.UNKNOWN_APP, badges.metric("nope", "users_count"));
         assertEquals(BadgeValue.UNKNOWN_METRIC, badges.metric("my-app", "nothing"));
         assertEquals(BadgeValue.UNKNOWN_METRIC, badges.combined("my-app", "nothing"));
-        assertEquals(List.of("application nope", "application nope", "application my-app", "total nothing",
-                "application my-app", "total nothing"), queries, "the combined badge counts no instances for an unknown key");
+        assertEquals(BadgeValue.UNKNOWN_METRIC, badges.metric("my-app", "gone"));
+        assertEquals(List.of("application nope", "application nope", "application my-app", "catalogue nothing",
+                "application my-app", "catalogue nothing", "application my-app", "catalogue gone", "total gone"), queries,
+                "a key never reported is answered by the catalogue, without a total or a count of instances");
+        assertEquals(2, badges.keyReadsFromCatalogue());
+        assertEquals(1, badges.keyReadsFromInstances());
     }
 
     @Test
@@ -106,6 +117,7 @@ class BadgesTest {
         badges.combined("my-app", "docs");
         badges.metric("my-app", "docs");
 
-        assertEquals(List.of("application my-app", "total docs", "instances", "application my-app", "total docs"), queries);
+        assertEquals(List.of("application my-app", "catalogue docs", "total docs", "instances", "application my-app",
+                "catalogue docs", "total docs"), queries);
     }
 }

@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /**
  * {@link SnapshotStore}'s statement, bound the same way, over a plain JDBC connection: what the
@@ -25,18 +23,8 @@ public final class DirectSnapshotStore {
      */
     public static boolean store(Connection connection, long rowId, Instant receivedAt, Instant clientTimestamp,
                                 String metricsJson) throws SQLException {
-        OffsetDateTime received = receivedAt.atOffset(ZoneOffset.UTC);
-        OffsetDateTime client = clientTimestamp.atOffset(ZoneOffset.UTC);
         try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
-            statement.setString(1, metricsJson);
-            statement.setObject(2, received);
-            statement.setObject(3, received);
-            statement.setObject(4, client);
-            statement.setLong(5, rowId);
-            statement.setObject(6, client);
-            statement.setObject(7, received);
-            statement.setObject(8, client);
-            statement.setString(9, metricsJson);
+            SnapshotStore.bind(statement, rowId, receivedAt, clientTimestamp, metricsJson, SnapshotStore.Settings.DEFAULTS);
             return statement.executeUpdate() == SnapshotStore.BUCKETS;
         }
     }

@@ -123,6 +123,50 @@ class RateLimiterTest {
     }
 
     @Test
+    void onlyFailuresSpendTheFailureAllowanceAndAnExhaustedAddressIsRefusedBeforeTrying() {
+        RateLimiter limiter = limiter(Map.of("shm.ratelimit.signature_failure.per-minute", "3",
+                "shm.ratelimit.signature_failure.burst", "3"));
+        for (int i = 0; i < 10; i++) {
+            assertDoesNotThrow(() -> limiter.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"),
+                    "looking takes nothing");
+        }
+        for (int i = 0; i < 5; i++) {
+            limiter.spend(RateLimiter.Scope.SIGNATURE_FAILURE, "a");
+        }
+
+        RefusedException refused = assertThrows(RefusedException.class,
+                () -> limiter.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+
+        assertEquals(Refusal.RATE_LIMITED, refused.refusal());
+        assertEquals("20", refused.headers().get("Retry-After"));
+        assertDoesNotThrow(() -> limiter.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "b"));
+        clock.advance(Duration.ofSeconds(20));
+        assertDoesNotThrow(() -> limiter.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+        assertEquals(1, limiter.refusals(RateLimiter.Scope.SIGNATURE_FAILURE));
+    }
+
+    @Test
+    void theFailureAllowanceIsSharedByTheNodesOfACluster() {
+        Map<String, Long> grid = new ConcurrentHashMap<>();
+        RateLimiter first = limiter(Map.of("shm.ratelimit.signature_failure.per-minute", "2",
+                "shm.ratelimit.signature_failure.burst", "2"));
+        RateLimiter second = limiter(Map.of("shm.ratelimit.signature_failure.per-minute", "2",
+                "shm.ratelimit.signature_failure.burst", "2"));
+        first.shared = SharedCache.over(gridCache(grid));
+        second.shared = SharedCache.over(gridCache(grid));
+
+        first.spend(RateLimiter.Scope.SIGNATURE_FAILURE, "a");
+        assertDoesNotThrow(() -> second.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+        second.spend(RateLimiter.Scope.SIGNATURE_FAILURE, "a");
+        first.spend(RateLimiter.Scope.SIGNATURE_FAILURE, "a");
+
+        assertThrows(RefusedException.class, () -> first.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+        assertThrows(RefusedException.class, () -> second.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+        clock.advance(Duration.ofSeconds(30));
+        assertDoesNotThrow(() -> second.refuseIfExhausted(RateLimiter.Scope.SIGNATURE_FAILURE, "a"));
+    }
+
+    @Test
     void nodesSharingTheClusterCacheShareOneBucketPerKey() {
         Map<String, Long> grid = new ConcurrentHashMap<>();
         RateLimiter first = limiter(Map.of());
