@@ -221,8 +221,9 @@ class DashboardIT {
         login("admin", PASSWORD);
 
         browser.open("/app/index.xhtml?app=" + app);
-        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('versions_canvas'))");
-        assertEquals(List.of(HOSTILE_HTML), browser.script("return Chart.getChart(document.getElementById('versions_canvas')).data.labels;"),
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('version-chart'))");
+        assertEquals(List.of(HOSTILE_HTML), browser.script(
+                "return Chart.getChart(document.getElementById('version-chart')).data.datasets.map(d => d.label);"),
                 "the version is a chart label as it was sent");
         assertInert("overview", false);
 
@@ -253,9 +254,10 @@ class DashboardIT {
         login("admin", PASSWORD);
 
         browser.open("/app/index.xhtml?app=" + app);
-        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('versions_canvas'))");
-        assertEquals(List.of("unknown"), browser.script("return Chart.getChart(document.getElementById('versions_canvas')).data.labels;"),
-                "instances without a version are a slice of their own");
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('version-chart'))");
+        assertEquals(List.of("unknown"), browser.script(
+                "return Chart.getChart(document.getElementById('version-chart')).data.datasets.map(d => d.label);"),
+                "instances without a version are an area of their own");
         String cards = browser.byId("kpis").getText();
         assertTrue(cards.contains(HOSTILE_HTML) && cards.contains(HOSTILE_SCRIPT) && cards.contains("Active Users"), cards);
         assertInert("overview with hostile keys", true);

@@ -44,11 +44,11 @@ public class KeyTrends {
     }
 
     static BigDecimal change(List<SeriesPoint> points) {
-        if (points.size() < 2) {
-            return null;
-        }
-        BigDecimal first = points.get(0).sum();
-        BigDecimal last = points.get(points.size() - 1).sum();
+        return points.size() < 2 ? null : change(points.get(0).sum(), points.get(points.size() - 1).sum());
+    }
+
+    /** The change from {@code first} to {@code last} as a fraction; null from zero or without either. */
+    public static BigDecimal change(BigDecimal first, BigDecimal last) {
         if (first == null || last == null || first.signum() == 0) {
             return null;
         }

@@ -26,20 +26,32 @@ public final class ChartJson {
     }
 
     public static String line(List<String> labels, List<Dataset> datasets, boolean secondAxis) {
+        return line(labels, datasets, secondAxis, false);
+    }
+
+    /** A line of whole counts (instances per day): straight segments, whole numbers on the axis. */
+    public static String counts(List<String> labels, List<Dataset> datasets) {
+        return line(labels, datasets, false, true);
+    }
+
+    private static String line(List<String> labels, List<Dataset> datasets, boolean secondAxis, boolean counts) {
         JsonArrayBuilder sets = JsonSupport.array();
         for (int i = 0; i < datasets.size(); i++) {
             Dataset dataset = datasets.get(i);
             String color = PALETTE.get(i % PALETTE.size());
             JsonObjectBuilder set = JsonSupport.object().add("label", dataset.label()).add("data", numbers(dataset.values()))
                     .add("borderColor", color).add("backgroundColor", color).add("spanGaps", false)
-                    .add("tension", 0.2).add("pointRadius", 2).add("yAxisID", dataset.axis());
+                    .add("tension", counts ? 0 : 0.2).add("pointRadius", points(dataset.values()) == 1 ? 5 : 2).add("yAxisID", dataset.axis());
             if (dataset.dashed()) {
                 set.add("borderDash", JsonSupport.array().add(6).add(4));
             }
             sets.add(set);
         }
-        JsonObjectBuilder scales = JsonSupport.object().add("y", JsonSupport.object().add("beginAtZero", true)
-                .add("position", "left"));
+        JsonObjectBuilder y = JsonSupport.object().add("beginAtZero", true).add("position", "left");
+        if (counts) {
+            y.add("ticks", JsonSupport.object().add("precision", 0));
+        }
+        JsonObjectBuilder scales = JsonSupport.object().add("y", y);
         if (secondAxis) {
             scales.add("y1", JsonSupport.object().add("beginAtZero", true).add("position", "right")
                     .add("grid", JsonSupport.object().add("drawOnChartArea", false)));
@@ -47,6 +59,44 @@ public final class ChartJson {
         return safe(JsonSupport.object().add("type", "line")
                 .add("data", JsonSupport.object().add("labels", strings(labels)).add("datasets", sets))
                 .add("options", options().add("scales", scales)).build());
+    }
+
+    /**
+     * Bars of several datasets per label, side by side (new and churned instances per day); each
+     * dataset in the colour given, or the palette's.
+     */
+    public static String bars(List<String> labels, List<Dataset> datasets, List<String> colors) {
+        JsonArrayBuilder sets = JsonSupport.array();
+        for (int i = 0; i < datasets.size(); i++) {
+            String color = i < colors.size() ? colors.get(i) : PALETTE.get(i % PALETTE.size());
+            sets.add(JsonSupport.object().add("label", datasets.get(i).label()).add("data", numbers(datasets.get(i).values()))
+                    .add("backgroundColor", color).add("borderColor", color));
+        }
+        return safe(JsonSupport.object().add("type", "bar")
+                .add("data", JsonSupport.object().add("labels", strings(labels)).add("datasets", sets))
+                .add("options", options().add("scales", JsonSupport.object()
+                        .add("y", JsonSupport.object().add("beginAtZero", true)
+                                .add("ticks", JsonSupport.object().add("precision", 0))))).build());
+    }
+
+    /**
+     * Stacked areas of percentages (each label's values add up to 100): the share of each version
+     * day by day; the y axis runs from 0 to 100.
+     */
+    public static String stackedPercent(List<String> labels, List<Dataset> datasets) {
+        JsonArrayBuilder sets = JsonSupport.array();
+        for (int i = 0; i < datasets.size(); i++) {
+            String color = PALETTE.get(i % PALETTE.size());
+            sets.add(JsonSupport.object().add("label", datasets.get(i).label()).add("data", numbers(datasets.get(i).values()))
+                    .add("borderColor", color).add("backgroundColor", color + "B3").add("fill", i == 0 ? "origin" : "-1")
+                    .add("pointRadius", labels.size() == 1 ? 4 : 0).add("tension", 0).add("stack", "share"));
+        }
+        return safe(JsonSupport.object().add("type", "line")
+                .add("data", JsonSupport.object().add("labels", strings(labels)).add("datasets", sets))
+                .add("options", options()
+                        .add("interaction", JsonSupport.object().add("mode", "index").add("intersect", false))
+                        .add("scales", JsonSupport.object().add("y", JsonSupport.object().add("stacked", true)
+                                .add("min", 0).add("max", 100)))).build());
     }
 
     public static String bar(List<String> labels, String label, List<BigDecimal> values) {
@@ -68,6 +118,11 @@ public final class ChartJson {
                         .add(JsonSupport.object().add("data", numbers(values)).add("backgroundColor", colors))))
                 .add("options", options().add("plugins", JsonSupport.object()
                         .add("legend", JsonSupport.object().add("position", "right")))).build());
+    }
+
+    /** How many values of a dataset are not gaps: a series of one is drawn as a point, with no line to draw. */
+    public static long points(List<BigDecimal> values) {
+        return values.stream().filter(java.util.Objects::nonNull).count();
     }
 
     private static JsonObjectBuilder options() {
