@@ -43,16 +43,21 @@ import javax.sql.DataSource;
  * (time to the last byte). Then the generator adds a second cadence of 2,000,000 snapshots to the same
  * 90 days, the server is restarted, and everything is timed again. In both phases the naive way to the
  * fleet totals of {@code /stats} (latest snapshot per instance with {@code DISTINCT ON} over all raw
- * snapshots) is timed straight over JDBC, against the server's way (the instances' current values).
+ * snapshots) is timed straight over JDBC, against the server's way (the instances' current values),
+ * and each application's Overview is loaded in headless Chromium ({@link OverviewTiming}): from the
+ * start of the navigation to the last chart drawn.
  * <p>
  * {@code mvn -q package -DskipTests && mvn -q exec:java@aggregation-benchmark}, with options as system
  * properties or arguments: {@code -Dshm.bench.scale=0.02} (a fiftieth of the fleet, a few minutes; the full size takes about 40),
- * {@code -Dshm.bench.requests=30}, {@code -Dshm.bench.warmup=5}, {@code -Dshm.bench.naive-runs=3}, or
+ * {@code -Dshm.bench.requests=30}, {@code -Dshm.bench.warmup=5}, {@code -Dshm.bench.naive-runs=3},
+ * {@code -Dshm.bench.phases=1} (the first phase only), {@code -Dshm.bench.overview-loads=10}, or
  * {@code -Dexec.args="scale=0.1 requests=20"}.
  */
 public final class AggregationBenchmark {
 
     static final Duration TARGET_MEDIAN = Duration.ofMillis(150);
+    /** An Overview, from the start of its navigation to its last chart drawn in the browser. */
+    static final Duration OVERVIEW_TARGET = Duration.ofMillis(500);
     private static final String ADMIN_TOKEN = "aggregation-benchmark-" + HexFormat.of().formatHex(randomBytes());
     private static final String ADMIN_PASSWORD = "benchmark-" + HexFormat.of().formatHex(randomBytes());
     /** {@code io.shm.aggregation.control.Rollups.LEASE_KEY}: held while the rollup job works. */
@@ -79,11 +84,11 @@ public final class AggregationBenchmark {
         }
     }
 
-    record Options(double scale, int requests, int warmup, int naiveRuns) {
+    record Options(double scale, int requests, int warmup, int naiveRuns, int phases, int overviewLoads) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
-            for (String name : List.of("scale", "requests", "warmup", "naive-runs")) {
+            for (String name : List.of("scale", "requests", "warmup", "naive-runs", "phases", "overview-loads")) {
                 String property = System.getProperty("shm.bench." + name);
                 if (property != null) {
                     values.put(name, property);
@@ -99,7 +104,9 @@ public final class AggregationBenchmark {
             return new Options(Double.parseDouble(values.getOrDefault("scale", "1")),
                     Integer.parseInt(values.getOrDefault("requests", "30")),
                     Integer.parseInt(values.getOrDefault("warmup", "5")),
-                    Integer.parseInt(values.getOrDefault("naive-runs", "3")));
+                    Integer.parseInt(values.getOrDefault("naive-runs", "3")),
+                    Integer.parseInt(values.getOrDefault("phases", "2")),
+                    Integer.parseInt(values.getOrDefault("overview-loads", "10")));
         }
     }
 
@@ -136,9 +143,12 @@ public final class AggregationBenchmark {
             Phase first = measurePhase(server, "phase 1", generator.load(), generator);
 
             server.stopServer();
-            say("Adding a second cadence of snapshots into the same " + FleetGenerator.DAYS + " days");
-            Phase second = measurePhase(server, "phase 2", generator.addSecondCadence(), generator);
-            server.stopServer();
+            Phase second = null;
+            if (options.phases() > 1) {
+                say("Adding a second cadence of snapshots into the same " + FleetGenerator.DAYS + " days");
+                second = measurePhase(server, "phase 2", generator.addSecondCadence(), generator);
+                server.stopServer();
+            }
 
             print(first, second);
         }
@@ -150,7 +160,7 @@ public final class AggregationBenchmark {
      * after a restart (phase 2), what changed since the time the last run covered.
      */
     private record Phase(FleetGenerator.Loaded loaded, List<String> sizes, Duration rollup, Map<String, Timing> timings,
-                         List<Duration> naive, List<Duration> servedSql) {
+                         List<Duration> naive, List<Duration> servedSql, Map<String, Tally> overviews, String loadAverage) {
     }
 
     private Phase measurePhase(BenchmarkServer server, String phase, FleetGenerator.Loaded loaded, FleetGenerator generator)
@@ -175,12 +185,39 @@ public final class AggregationBenchmark {
                     : String.format(Locale.ROOT, "median %.1f ms, p95 %.1f ms", millis(timing.median()),
                     millis(timing.tally().percentile(95)))));
         }
+        say(String.format("Overview pages in headless Chromium, %d loads each after one warm-up (%s)", options.overviewLoads(), phase));
+        String loadAverage = loadAverage();
+        Map<String, Tally> overviews = OverviewTiming.measure(server.baseUri(), ADMIN_PASSWORD, overviewPaths(),
+                options.overviewLoads());
+        overviews.forEach((path, tally) -> say(String.format(Locale.ROOT, "  %-44s median %.0f ms, p95 %.0f ms, max %.0f ms",
+                path, millis(tally.percentile(50)), millis(tally.percentile(95)), millis(tally.percentile(100)))));
         say(String.format("Naive fleet totals over JDBC, %d runs after one warm-up (%s)", options.naiveRuns(), phase));
         timeSql(server.dataSource(), NAIVE_TOTALS, naive);
         say(String.format(Locale.ROOT, "  naive (DISTINCT ON over raw snapshots): median %.1f ms", millis(median(naive))));
         timeSql(server.dataSource(), SERVED_TOTALS, servedSql);
         say(String.format(Locale.ROOT, "  current values (the minute job's pass):  median %.1f ms", millis(median(servedSql))));
-        return new Phase(loaded, sizes, rollup, timings, naive, servedSql);
+        return new Phase(loaded, sizes, rollup, timings, naive, servedSql, overviews, loadAverage);
+    }
+
+    /** Each application's Overview over the default 30 days; the largest one's over a year and all time too. */
+    private static List<String> overviewPaths() {
+        List<String> paths = new ArrayList<>();
+        FleetGenerator.APPLICATIONS.forEach(app -> paths.add("/app/index.xhtml?app=" + app.slug()));
+        String largest = FleetGenerator.APPLICATIONS.get(0).slug();
+        paths.add("/app/index.xhtml?app=" + largest + "&period=1y");
+        paths.add("/app/index.xhtml?app=" + largest + "&period=all");
+        paths.add("/app/fleet.xhtml");
+        return paths;
+    }
+
+    /** The machine's load average over 1, 5 and 15 minutes, as /proc/loadavg says (empty elsewhere). */
+    private static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -446,12 +483,20 @@ public final class AggregationBenchmark {
         System.out.printf(Locale.ROOT, "Phase 1: %,d snapshots, loaded in %s%n", phase1.loaded().snapshots(), seconds(phase1.loaded().total()));
         phase1.loaded().steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
         phase1.sizes().forEach(size -> System.out.println("    " + size));
+        if (phase2 == null) {
+            System.out.printf("The server's first rollup run: on the new database (last 8 days of buckets) %s%n",
+                    seconds(phase1.rollup()));
+            printOverviews(phase1, null);
+            printSingle(phase1);
+            return;
+        }
         System.out.printf(Locale.ROOT, "Phase 2: %,d snapshots (second cadence added in %s)%n", phase2.loaded().snapshots(), seconds(phase2.loaded().total()));
         phase2.loaded().steps().forEach((step, took) -> System.out.printf("    %-56s %s%n", step, seconds(took)));
         phase2.sizes().forEach(size -> System.out.println("    " + size));
         System.out.printf("The server's first rollup run: on the new database (last 8 days of buckets) %s;"
                 + " after the restart of phase 2 (from the time covered) %s%n",
                 seconds(phase1.rollup()), seconds(phase2.rollup()));
+        printOverviews(phase1, phase2);
         System.out.println("Badges with SHM_BADGE_CACHE_SECONDS=0: every request reaches the database.");
         System.out.println(line);
         System.out.printf("%-44s %-8s %21s %21s %7s %10s  %s%n", "read path", "by", "phase 1 p50 / p95",
@@ -491,6 +536,48 @@ public final class AggregationBenchmark {
                     && (one.median().compareTo(TARGET_MEDIAN) > 0 || two.median().compareTo(TARGET_MEDIAN) > 0);
         }).count();
         System.out.printf("%d of %d read paths miss the %d ms median target%n", misses, phase1.timings().size(), TARGET_MEDIAN.toMillis());
+    }
+
+    /**
+     * The Overview as a browser measures it: from the start of the navigation to the last chart drawn
+     * ({@code performance.now()} that shm.js writes into {@code html[data-charts-drawn]}).
+     */
+    private void printOverviews(Phase phase1, Phase phase2) {
+        String line = "-".repeat(128);
+        System.out.println(line);
+        System.out.printf(Locale.ROOT, "Overview in headless Chromium, navigation start to the last chart drawn, %d loads"
+                + " after one warm-up; target %d ms%n", options.overviewLoads(), OVERVIEW_TARGET.toMillis());
+        System.out.printf("%-52s %27s %27s%n", "page", "phase 1 p50 / p95 / max", phase2 == null ? "" : "phase 2 p50 / p95 / max");
+        for (Map.Entry<String, Tally> entry : phase1.overviews().entrySet()) {
+            Tally two = phase2 == null ? null : phase2.overviews().get(entry.getKey());
+            boolean miss = entry.getValue().percentile(50).compareTo(OVERVIEW_TARGET) > 0
+                    || two != null && two.percentile(50).compareTo(OVERVIEW_TARGET) > 0;
+            System.out.printf(Locale.ROOT, "%-52s %27s %27s  %s%n", entry.getKey(), browserTimes(entry.getValue()),
+                    two == null ? "" : browserTimes(two), miss ? "MISS" : "");
+        }
+        System.out.printf("Load average (1, 5, 15 min) when the pages were loaded: phase 1 %s%s%n", phase1.loadAverage(),
+                phase2 == null ? "" : "; phase 2 " + phase2.loadAverage());
+    }
+
+    private static String browserTimes(Tally tally) {
+        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms", millis(tally.percentile(50)), millis(tally.percentile(95)),
+                millis(tally.percentile(100)));
+    }
+
+    /** The read paths of a run with one phase only. */
+    private void printSingle(Phase phase1) {
+        String line = "-".repeat(128);
+        System.out.println(line);
+        System.out.printf("%-44s %-8s %21s %10s%n", "read path", "by", "phase 1 p50 / p95", "bytes");
+        System.out.println(line);
+        phase1.timings().forEach((path, one) -> System.out.printf(Locale.ROOT, "%-44s %-8s %21s %10s  %s%n", path, "server",
+                pair(one), String.format(Locale.ROOT, "%,d", one.bytes()), one.failure() != null ? "FAILED"
+                        : one.median().compareTo(TARGET_MEDIAN) > 0 ? "MISS" : ""));
+        System.out.println(line);
+        System.out.printf(Locale.ROOT, "%-44s %-8s %21s%n", "fleet totals, DISTINCT ON over raw snapshots", "naive",
+                ms(median(phase1.naive())));
+        System.out.printf(Locale.ROOT, "%-44s %-8s %21s%n", "fleet totals, current values (minute job)", "server",
+                ms(median(phase1.servedSql())));
     }
 
     private static Duration statsMedian(Map<String, Timing> timings) {

@@ -1,5 +1,6 @@
 package io.shm.benchmark;
 
+import io.shm.aggregation.control.InstallBase;
 import io.shm.aggregation.control.Rollups;
 import java.io.IOException;
 import java.io.StringReader;
@@ -10,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -47,6 +50,8 @@ import org.postgresql.PGConnection;
 final class FleetGenerator {
 
     static final int DAYS = 90;
+    /** The server's default SHM_ACTIVE_DAYS, which the install base is computed with. */
+    static final int ACTIVE_DAYS = 30;
     static final int FULL_INSTANCES = 10_000;
     static final long FULL_SNAPSHOTS = 2_000_000;
     static final int FEATURE_POOL = 175;
@@ -115,7 +120,7 @@ final class FleetGenerator {
             step(steps, "applications, instances and plan (COPY)", () -> insertFleet(connection));
             step(steps, "snapshots, first cadence", () -> insertSnapshots(connection, 0));
             step(steps, "instances' current metrics", () -> updateCurrentMetrics(connection));
-            derive(connection, steps);
+            derive(connection, steps, now);
             return new Loaded(count(connection, "SELECT count(*) FROM instance"),
                     count(connection, "SELECT count(*) FROM snapshot"), steps);
         }
@@ -131,7 +136,7 @@ final class FleetGenerator {
         try (Connection connection = database.getConnection()) {
             bulkSession(connection);
             step(steps, "snapshots, second cadence", () -> insertSnapshots(connection, 1));
-            derive(connection, steps);
+            derive(connection, steps, now);
             return new Loaded(count(connection, "SELECT count(*) FROM instance"),
                     count(connection, "SELECT count(*) FROM snapshot"), steps);
         }
@@ -169,8 +174,11 @@ final class FleetGenerator {
         execute(connection, "SET maintenance_work_mem = '1GB'");
     }
 
-    /** instance_bucket from the raw snapshots, fleet_rollup from instance_bucket, then statistics. */
-    private static void derive(Connection connection, Map<String, Duration> steps) throws SQLException, IOException {
+    /**
+     * instance_bucket from the raw snapshots, fleet_rollup from instance_bucket, the install base per
+     * day and version from the daily rows, then statistics.
+     */
+    private static void derive(Connection connection, Map<String, Duration> steps, Instant now) throws SQLException, IOException {
         step(steps, "instance_bucket from snapshots (set-based)", () -> deriveInstanceBuckets(connection));
         step(steps, "fleet_rollup from instance_bucket (AGGREGATE_ALL)", () -> {
             execute(connection, "TRUNCATE fleet_rollup, rollup_dirty");
@@ -184,9 +192,17 @@ final class FleetGenerator {
                 }
             }
         });
+        step(steps, "install base per day from instance_bucket (InstallBase.recompute)", () -> {
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            for (App app : APPLICATIONS) {
+                LocalDate first = today.minusDays(DAYS + 1L);
+                InstallBase.recompute(connection, app.id(), first, today, ACTIVE_DAYS);
+            }
+        });
         // What autovacuum would do soon anyway; done now so it does not run during the measurements.
         step(steps, "VACUUM ANALYZE", () -> {
-            for (String table : List.of("instance", "instance_bucket", "fleet_rollup", "snapshot")) {
+            for (String table : List.of("instance", "instance_bucket", "fleet_rollup", "snapshot", "install_base_day",
+                    "install_base_version")) {
                 execute(connection, "VACUUM (ANALYZE) " + table);
             }
         });
