@@ -210,6 +210,39 @@ class OverviewIT {
         browser.screenshot("overview-stars");
     }
 
+    @Test
+    void theMetricsPageDrawsEqualValuesAsOneBarAOnePointSeriesAsAPointAndComparesWeeks() throws Exception {
+        String app = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(202, activeClient(base, app, "1.0").snapshot(start, metrics("users_count", 42)).status());
+        }
+        AdminClient.ok(AdminClient.withTestToken(base).post("/api/v1/admin/maintenance/rollups", null));
+        login(browser);
+
+        browser.open("/app/metrics.xhtml?app=" + app);
+        browser.waitUntil("window.Chart && Chart.getChart(document.getElementById('metrics:histogram_canvas'))");
+        assertEquals(List.of("42"), browser.script(
+                "return Chart.getChart(document.getElementById('metrics:histogram_canvas')).data.labels;"),
+                "two instances with the same value: one bar, labelled with the value");
+        assertEquals(List.of(2L), browser.script(
+                "return Chart.getChart(document.getElementById('metrics:histogram_canvas')).data.datasets[0].data;"));
+        browser.waitUntil("Chart.getChart(document.getElementById('metrics:series_canvas'))");
+        assertEquals("users_count: 84", browser.script(
+                "return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].label;"),
+                "a series of one point says its value");
+        assertEquals(5L, browser.script(
+                "return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].pointRadius;"));
+        browser.waitUntil("Chart.getChart(document.getElementById('metrics:compare-chart_canvas'))");
+        @SuppressWarnings("unchecked")
+        List<List<Object>> weeks = (List<List<Object>>) browser.script(
+                "return Chart.getChart(document.getElementById('metrics:compare-chart_canvas')).data.datasets.map(d => d.data);");
+        assertEquals(7, weeks.get(0).size());
+        assertEquals(84L, weeks.get(0).get(6), "today is the last day of this week: " + weeks);
+        assertTrue(weeks.get(1).stream().allMatch(java.util.Objects::isNull), "nothing the week before: " + weeks);
+        assertTrue(browser.driver().getTitle().contains(app), browser.driver().getTitle());
+        browser.screenshot("metrics-few-values");
+    }
+
     /** The hand-built fleet in an application of its own, rolled up by the server; its slug. */
     private String handBuiltFleet() {
         String slug = "overview-" + UUID.randomUUID().toString().substring(0, 8);

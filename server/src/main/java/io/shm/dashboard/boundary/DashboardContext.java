@@ -39,6 +39,11 @@ public class DashboardContext implements Serializable {
                 .or(() -> applications.stream().findFirst());
     }
 
+    /** The chosen application's name, for page titles; null while there is none. */
+    public String getCurrentName() throws SQLException {
+        return current().map(ApplicationRef::name).orElse(null);
+    }
+
     public String getApplication() throws SQLException {
         return current().map(ApplicationRef::slug).orElse(null);
     }

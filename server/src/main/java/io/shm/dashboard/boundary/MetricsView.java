@@ -2,14 +2,17 @@ package io.shm.dashboard.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.ValueSpread;
 import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
+import io.shm.aggregation.entity.NumberCount;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.Period;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.badge.control.CompactNumber;
 import io.shm.dashboard.control.ChartJson;
 import jakarta.annotation.PostConstruct;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,11 +20,15 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.TreeSet;
 
 /**
@@ -44,6 +51,9 @@ public class MetricsView implements Serializable {
     @Inject
     ActiveWindow window;
 
+    @Inject
+    ValueSpread spread;
+
     private ApplicationRef current;
     private final List<String> keys = new ArrayList<>();
     private List<String> selected = new ArrayList<>();
@@ -53,6 +63,8 @@ public class MetricsView implements Serializable {
     private String histogramChart;
     private NumericStats stats;
     private long keysLeftOut;
+    private String compareKey;
+    private String compareChart;
 
     @PostConstruct
     void init() {
@@ -66,7 +78,9 @@ public class MetricsView implements Serializable {
             keysLeftOut = fleet.keysLeftOut(current.id());
             keys.stream().filter(key -> !Format.isSystemKey(key)).findFirst()
                     .or(() -> keys.stream().findFirst()).ifPresent(selected::add);
+            compareKey = selected.isEmpty() ? null : selected.get(0);
             refresh();
+            compare();
         } catch (SQLException e) {
             throw new IllegalStateException("metrics unavailable (SQL state " + e.getSQLState() + ")", e);
         }
@@ -94,7 +108,11 @@ public class MetricsView implements Serializable {
         List<ChartJson.Dataset> datasets = new ArrayList<>();
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = byKey.get(key);
-            datasets.add(new ChartJson.Dataset(key, axis.stream().map(t -> points.containsKey(t) ? points.get(t).sum() : null).toList(), "y", false));
+            List<BigDecimal> sums = axis.stream().map(t -> points.containsKey(t) ? points.get(t).sum() : null).toList();
+            // A series of one point has no line to draw: its point is drawn larger, and its value is in the legend.
+            String label = ChartJson.points(sums) == 1 ? key + ": " + CompactNumber.format(sums.stream()
+                    .filter(Objects::nonNull).findFirst().orElseThrow()) : key;
+            datasets.add(new ChartJson.Dataset(label, sums, "y", false));
         }
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = byKey.get(key);
@@ -108,16 +126,73 @@ public class MetricsView implements Serializable {
         if (!selected.isEmpty()) {
             String key = selected.get(0);
             stats = fleet.numbers(current.id()).stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
-            fleet.histogram(current.id(), key, BINS).ifPresent(histogram -> {
-                BigDecimal step = histogram.max().subtract(histogram.min()).divide(BigDecimal.valueOf(BINS), MathContext.DECIMAL64);
-                List<String> binLabels = new ArrayList<>();
-                for (int i = 0; i < BINS; i++) {
-                    BigDecimal low = histogram.min().add(step.multiply(BigDecimal.valueOf(i)));
-                    binLabels.add("≥ " + CompactNumber.format(low));
-                }
-                histogramChart = ChartJson.bar(binLabels, key, histogram.counts().stream().map(BigDecimal::valueOf).toList());
-            });
+            Optional<List<NumberCount>> few = spread.fewValues(current.id(), key, BINS);
+            if (few.isPresent()) {
+                // Few distinct values: a bar per value, labelled with it (one value is one bar).
+                histogramChart = ChartJson.bar(few.get().stream().map(v -> CompactNumber.format(v.value())).toList(), key,
+                        few.get().stream().map(v -> BigDecimal.valueOf(v.instances())).toList());
+            } else {
+                fleet.histogram(current.id(), key, BINS).ifPresent(histogram -> histogramChart = binned(key, histogram));
+            }
         }
+    }
+
+    /** Equal-width bins from the lowest current value to the highest, each labelled with its lower bound. */
+    private static String binned(String key, FleetQueries.Histogram histogram) {
+        BigDecimal step = histogram.max().subtract(histogram.min()).divide(BigDecimal.valueOf(BINS), MathContext.DECIMAL64);
+        List<String> binLabels = new ArrayList<>();
+        for (int i = 0; i < BINS; i++) {
+            BigDecimal low = histogram.min().add(step.multiply(BigDecimal.valueOf(i)));
+            binLabels.add("≥ " + CompactNumber.format(low));
+        }
+        return ChartJson.bar(binLabels, key, histogram.counts().stream().map(BigDecimal::valueOf).toList());
+    }
+
+    /**
+     * The chosen key's fleet total per day over the last 7 days (today included) against the 7 days
+     * before, day by day.
+     */
+    public void compare() throws SQLException {
+        compareChart = null;
+        if (current == null || compareKey == null || !keys.contains(compareKey)) {
+            return;
+        }
+        Instant today = Bucket.DAY.align(window.now());
+        Instant thisWeek = today.minus(Duration.ofDays(6));
+        Instant lastWeek = thisWeek.minus(Duration.ofDays(7));
+        Map<Instant, BigDecimal> sums = new HashMap<>();
+        for (SeriesPoint point : fleet.series(current.id(), compareKey, Bucket.DAY, lastWeek, window.now())) {
+            sums.put(point.bucketStart(), point.sum());
+        }
+        if (sums.isEmpty()) {
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        List<BigDecimal> now = new ArrayList<>();
+        List<BigDecimal> before = new ArrayList<>();
+        for (int day = 0; day < 7; day++) {
+            Instant at = thisWeek.plus(Duration.ofDays(day));
+            labels.add(at.toString());
+            now.add(sums.get(at));
+            before.add(sums.get(at.minus(Duration.ofDays(7))));
+        }
+        FacesContext faces = FacesContext.getCurrentInstance();
+        ResourceBundle msg = faces.getApplication().getResourceBundle(faces, "msg");
+        compareChart = ChartJson.line(labels, List.of(
+                new ChartJson.Dataset(msg.getString("metrics.thisWeek"), now, "y", false),
+                new ChartJson.Dataset(msg.getString("metrics.lastWeek"), before, "y", true)), false);
+    }
+
+    public String getCompareKey() {
+        return compareKey;
+    }
+
+    public void setCompareKey(String compareKey) {
+        this.compareKey = compareKey;
+    }
+
+    public String getCompareChart() {
+        return compareChart;
     }
 
     /** Keys of the application beyond {@code SHM_MAX_KEYS_PER_APP}, left out of its rollups. */
