@@ -216,7 +216,7 @@ public class VersionAdoption {
      * Percentages with one decimal that add up to exactly 100 (largest remainders), or all zero when
      * the counts are.
      */
-    static List<BigDecimal> percentages(List<Long> counts) {
+    public static List<BigDecimal> percentages(List<Long> counts) {
         long total = counts.stream().mapToLong(Long::longValue).sum();
         List<BigDecimal> percents = new ArrayList<>();
         if (total == 0) {

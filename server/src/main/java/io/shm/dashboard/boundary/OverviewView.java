@@ -184,12 +184,13 @@ public class OverviewView implements Serializable {
 
     private void loadCards() throws SQLException {
         for (Distribution distribution : breakdown.distributions(current.id())) {
-            long total = distribution.otherInstances()
-                    + distribution.values().stream().mapToLong(ValueCount::instances).sum();
+            List<Long> counts = new ArrayList<>(distribution.values().stream().map(ValueCount::instances).toList());
+            counts.add(distribution.otherInstances());
+            List<BigDecimal> percents = VersionAdoption.percentages(counts);
             List<Share> shares = new ArrayList<>();
-            for (ValueCount value : distribution.values()) {
-                shares.add(new Share(value.value(), value.instances(), total == 0 ? BigDecimal.ZERO
-                        : BigDecimal.valueOf(1000 * value.instances() / total, 1)));
+            for (int i = 0; i < distribution.values().size(); i++) {
+                ValueCount value = distribution.values().get(i);
+                shares.add(new Share(value.value(), value.instances(), percents.get(i)));
             }
             cards.add(new Card(distribution.key(), shares));
         }
