@@ -19,18 +19,18 @@ public class FleetBreakdown {
     public static final int FEW_VALUES = 8;
 
     @Inject
-    FleetQueries fleet;
+    FleetStatistics statistics;
 
     /** OS/arch, deployment mode and environment (when any instance says), then the string keys with few values. */
     public List<Distribution> distributions(long applicationId) throws SQLException {
         List<Distribution> cards = new ArrayList<>();
-        for (Distribution distribution : fleet.metadataDistributions(applicationId, FEW_VALUES)) {
+        for (Distribution distribution : statistics.metadataDistributions(applicationId, FEW_VALUES)) {
             if (!distribution.key().equals("app_version")) {
                 cards.add(distribution);
             }
         }
         cards.sort((a, b) -> Integer.compare(order(a.key()), order(b.key())));
-        for (Distribution distribution : fleet.valueDistributions(applicationId, FEW_VALUES)) {
+        for (Distribution distribution : statistics.valueDistributions(applicationId, FEW_VALUES)) {
             if (distribution.otherInstances() == 0) {
                 cards.add(distribution);
             }

@@ -22,7 +22,7 @@ import java.util.Map;
 public class KeyTrends {
 
     @Inject
-    FleetQueries fleet;
+    FleetSeries fleetSeries;
 
     @Inject
     ActiveWindow window;
@@ -36,7 +36,7 @@ public class KeyTrends {
     public List<KeyTrend> trends(long applicationId, Period period) throws SQLException {
         Bucket width = width(period);
         Instant now = window.now();
-        Map<String, List<SeriesPoint>> series = fleet.allSeries(applicationId, null, width,
+        Map<String, List<SeriesPoint>> series = fleetSeries.allSeries(applicationId, null, width,
                 period.start(now, width), now);
         List<KeyTrend> trends = new ArrayList<>();
         series.forEach((key, points) -> trends.add(new KeyTrend(key, List.copyOf(points), change(points))));

@@ -1,15 +1,16 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
 import io.shm.aggregation.control.InstallBase;
 import io.shm.aggregation.control.KeyTrends;
 import io.shm.aggregation.control.VersionAdoption;
-import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.InstallBaseDay;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.LatestVersion;
 import io.shm.aggregation.entity.Period;
+import io.shm.application.control.ApplicationDirectory;
 import io.shm.application.control.ApplicationSettings;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.application.entity.Application;
 import io.shm.dashboard.control.Sparkline;
 import jakarta.annotation.PostConstruct;
@@ -40,7 +41,10 @@ public class FleetView implements Serializable {
     }
 
     @Inject
-    FleetQueries fleet;
+    FleetCounts fleetCounts;
+
+    @Inject
+    ApplicationDirectory directory;
 
     @Inject
     InstallBase installBase;
@@ -56,7 +60,7 @@ public class FleetView implements Serializable {
     @PostConstruct
     void load() {
         try {
-            Map<Long, InstanceCounts> counts = fleet.countsByApplication();
+            Map<Long, InstanceCounts> counts = fleetCounts.countsByApplication();
             Map<Long, List<InstallBaseDay>> days = installBase.daysByApplication(Period.MONTH);
             Map<Long, LatestVersion> latest = adoption.latestByApplication();
             Map<String, String> logos = new HashMap<>();
@@ -65,7 +69,7 @@ public class FleetView implements Serializable {
                     logos.put(application.getSlug(), application.getLogoUrl());
                 }
             }
-            for (ApplicationRef application : fleet.applications()) {
+            for (ApplicationRef application : directory.all()) {
                 List<BigDecimal> active = days.getOrDefault(application.id(), List.of()).stream()
                         .map(day -> BigDecimal.valueOf(day.active())).toList();
                 BigDecimal growth = active.size() < 2 ? null

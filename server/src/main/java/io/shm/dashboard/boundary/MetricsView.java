@@ -1,9 +1,11 @@
 package io.shm.dashboard.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.aggregation.control.FleetSeries;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.control.ValueSpread;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.NumberCount;
 import io.shm.aggregation.entity.NumericStats;
@@ -43,7 +45,13 @@ public class MetricsView implements Serializable {
     static final int BINS = 10;
 
     @Inject
-    FleetQueries fleet;
+    FleetStatistics statistics;
+
+    @Inject
+    FleetKeys fleetKeys;
+
+    @Inject
+    FleetSeries fleetSeries;
 
     @Inject
     DashboardContext context;
@@ -74,8 +82,8 @@ public class MetricsView implements Serializable {
                 return;
             }
             // The keys with fleet statistics are the ones the rollup job has seen, and so have series.
-            fleet.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
-            keysLeftOut = fleet.keysLeftOut(current.id());
+            statistics.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
+            keysLeftOut = fleetKeys.keysLeftOut(current.id());
             keys.stream().filter(key -> !Format.isSystemKey(key)).findFirst()
                     .or(() -> keys.stream().findFirst()).ifPresent(selected::add);
             compareKey = selected.isEmpty() ? null : selected.get(0);
@@ -98,7 +106,7 @@ public class MetricsView implements Serializable {
         Map<String, Map<Instant, SeriesPoint>> byKey = new HashMap<>();
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = new HashMap<>();
-            for (SeriesPoint point : fleet.series(current.id(), key, width, from, to)) {
+            for (SeriesPoint point : fleetSeries.series(current.id(), key, width, from, to)) {
                 points.put(point.bucketStart(), point);
                 axis.add(point.bucketStart());
             }
@@ -125,20 +133,20 @@ public class MetricsView implements Serializable {
         stats = null;
         if (!selected.isEmpty()) {
             String key = selected.get(0);
-            stats = fleet.numbers(current.id()).stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+            stats = statistics.numbers(current.id()).stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
             Optional<List<NumberCount>> few = spread.fewValues(current.id(), key, BINS);
             if (few.isPresent()) {
                 // Few distinct values: a bar per value, labelled with it (one value is one bar).
                 histogramChart = ChartJson.bar(few.get().stream().map(v -> CompactNumber.format(v.value())).toList(), key,
                         few.get().stream().map(v -> BigDecimal.valueOf(v.instances())).toList());
             } else {
-                fleet.histogram(current.id(), key, BINS).ifPresent(histogram -> histogramChart = binned(key, histogram));
+                statistics.histogram(current.id(), key, BINS).ifPresent(histogram -> histogramChart = binned(key, histogram));
             }
         }
     }
 
     /** Equal-width bins from the lowest current value to the highest, each labelled with its lower bound. */
-    private static String binned(String key, FleetQueries.Histogram histogram) {
+    private static String binned(String key, FleetStatistics.Histogram histogram) {
         BigDecimal step = histogram.max().subtract(histogram.min()).divide(BigDecimal.valueOf(BINS), MathContext.DECIMAL64);
         List<String> binLabels = new ArrayList<>();
         for (int i = 0; i < BINS; i++) {
@@ -161,7 +169,7 @@ public class MetricsView implements Serializable {
         Instant thisWeek = today.minus(Duration.ofDays(6));
         Instant lastWeek = thisWeek.minus(Duration.ofDays(7));
         Map<Instant, BigDecimal> sums = new HashMap<>();
-        for (SeriesPoint point : fleet.series(current.id(), compareKey, Bucket.DAY, lastWeek, window.now())) {
+        for (SeriesPoint point : fleetSeries.series(current.id(), compareKey, Bucket.DAY, lastWeek, window.now())) {
             sums.put(point.bucketStart(), point.sum());
         }
         if (sums.isEmpty()) {

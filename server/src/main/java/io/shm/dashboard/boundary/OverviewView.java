@@ -2,11 +2,11 @@ package io.shm.dashboard.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetBreakdown;
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.control.InstallBase;
 import io.shm.aggregation.control.KeyTrends;
 import io.shm.aggregation.control.VersionAdoption;
-import io.shm.aggregation.entity.ApplicationRef;
 import io.shm.aggregation.entity.Distribution;
 import io.shm.aggregation.entity.InstallBaseDay;
 import io.shm.aggregation.entity.InstanceCounts;
@@ -21,6 +21,7 @@ import io.shm.application.control.ApplicationSettings;
 import io.shm.application.control.StarsRefresher;
 import io.shm.application.control.StarsResult;
 import io.shm.application.entity.Application;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.dashboard.control.ChartJson;
 import io.shm.dashboard.control.Sparkline;
 import jakarta.annotation.PostConstruct;
@@ -73,7 +74,10 @@ public class OverviewView implements Serializable {
     }
 
     @Inject
-    FleetQueries fleet;
+    FleetCounts fleetCounts;
+
+    @Inject
+    FleetStatistics statistics;
 
     @Inject
     InstallBase installBase;
@@ -128,8 +132,8 @@ public class OverviewView implements Serializable {
                 noApplications = true;
                 return;
             }
-            counts = fleet.counts(current.id());
-            dataAsOf = fleet.currentAsOf(current.id()).orElse(window.now());
+            counts = fleetCounts.counts(current.id());
+            dataAsOf = statistics.currentAsOf(current.id()).orElse(window.now());
             header = settings.find(current.slug()).map(OverviewView::header).orElse(new Header(null, null, null, null));
             loadInstallBase();
             loadVersions();
@@ -201,7 +205,7 @@ public class OverviewView implements Serializable {
         for (KeyTrend trend : keyTrends.trends(current.id(), period)) {
             trends.put(trend.key(), trend);
         }
-        for (NumericStats stats : fleet.numbers(current.id())) {
+        for (NumericStats stats : statistics.numbers(current.id())) {
             if (Format.isSystemKey(stats.key())) {
                 continue;
             }
