@@ -71,6 +71,7 @@ public class MetricsView implements Serializable {
     private String histogramChart;
     private NumericStats stats;
     private long keysLeftOut;
+    private final List<String> singleValues = new ArrayList<>();
     private String compareKey;
     private String compareChart;
 
@@ -102,6 +103,7 @@ public class MetricsView implements Serializable {
         Bucket width = period.drawnWith(bucket);
         Instant to = window.now();
         Instant from = period.start(to, width);
+        singleValues.clear();
         TreeSet<Instant> axis = new TreeSet<>();
         Map<String, Map<Instant, SeriesPoint>> byKey = new HashMap<>();
         for (String key : selected) {
@@ -117,10 +119,11 @@ public class MetricsView implements Serializable {
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = byKey.get(key);
             List<BigDecimal> sums = axis.stream().map(t -> points.containsKey(t) ? points.get(t).sum() : null).toList();
-            // A series of one point has no line to draw: its point is drawn larger, and its value is in the legend.
-            String label = ChartJson.points(sums) == 1 ? key + ": " + CompactNumber.format(sums.stream()
-                    .filter(Objects::nonNull).findFirst().orElseThrow()) : key;
-            datasets.add(new ChartJson.Dataset(label, sums, "y", false));
+            // A series of one point has no line to draw: its point is drawn larger, and its value is written below.
+            if (ChartJson.points(sums) == 1) {
+                singleValues.add(key + ": " + CompactNumber.format(sums.stream().filter(Objects::nonNull).findFirst().orElseThrow()));
+            }
+            datasets.add(new ChartJson.Dataset(key, sums, "y", false));
         }
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = byKey.get(key);
@@ -189,6 +192,11 @@ public class MetricsView implements Serializable {
         compareChart = ChartJson.line(labels, List.of(
                 new ChartJson.Dataset(msg.getString("metrics.thisWeek"), now, "y", false),
                 new ChartJson.Dataset(msg.getString("metrics.lastWeek"), before, "y", true)), false);
+    }
+
+    /** "key: value" of each chosen key whose series has a single point. */
+    public List<String> getSingleValues() {
+        return singleValues;
     }
 
     public String getCompareKey() {
