@@ -18,7 +18,8 @@ if [ "${SHM_CLUSTER_ENABLED:-false}" = "true" ]; then
         options+=(--clustermode "tcpip:${SHM_CLUSTER_MEMBERS// /}")
     fi
 else
-    options+=(--nocluster)
+    # Not --nocluster: that still starts Hazelcast as a cluster of one (see the launcher).
+    options+=(--nohazelcast)
 fi
 if [ "${SHM_DB_JNDI:-}" = "jdbc/shm" ]; then
     # The pool of server-config/jdbc-pool.asadmin, kept by Payara instead of the WAR.

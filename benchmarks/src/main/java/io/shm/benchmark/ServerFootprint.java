@@ -58,7 +58,7 @@ public final class ServerFootprint {
         int port = LocalMachine.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(HEAP);
-        command.addAll(List.of("-jar", target.resolve("lib").resolve("payara-micro.jar").toString(), "--nocluster",
+        command.addAll(List.of("-jar", target.resolve("lib").resolve("payara-micro.jar").toString(), "--nohazelcast",
                 "--port", Integer.toString(port), "--deploy", war.toString(), "--contextroot", "/"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(target.resolve("footprint-payara-micro.log").toFile());

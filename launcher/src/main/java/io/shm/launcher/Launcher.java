@@ -82,7 +82,7 @@ public final class Launcher {
     private static int run(String[] args) throws Exception {
         Settings settings = Settings.fromEnvironment(System.getenv());
         if (relaunchNeeded()) {
-            return relaunch(settings.javaOptions(), args);
+            return relaunch(settings, args);
         }
         Launcher launcher = new Launcher(settings, installationFolder());
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "shm-launcher-stop"));
@@ -104,28 +104,74 @@ public final class Launcher {
                         || option.startsWith("-XX:MaxRAM"));
     }
 
-    private static int relaunch(List<String> javaOptions, String[] args) throws Exception {
+    private static int relaunch(Settings settings, String[] args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(javaOptions);
+        command.addAll(settings.javaOptions());
+        ClassDataArchive archive = null;
+        if (!ClassDataArchive.chosenIn(settings.javaOptions())) {
+            archive = ClassDataArchive.of(settings.dataDirectory().resolve("cache"), installationFolder());
+            command.addAll(archive.javaOptions());
+        }
         command.add("-D" + RELAUNCHED + "=true");
         command.add("-jar");
         command.add(installationFolder().resolve("shm.jar").toString());
         command.addAll(List.of(args));
         Process server = new ProcessBuilder(command).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (server.isAlive()) {
-                server.destroy();
+        ServerJvm jvm = new ServerJvm(server, archive);
+        Runtime.getRuntime().addShutdownHook(new Thread(jvm::stop, "shm-relaunch-stop"));
+        return jvm.awaitExit();
+    }
+
+    /**
+     * The server's JVM as the waiting launcher sees it. Its archive recording is kept once it has
+     * exited, from the main thread or, on SIGTERM, from the shutdown hook (the main thread does not
+     * run on after the hooks).
+     */
+    private static final class ServerJvm {
+
+        /** Exits after which the JVM wrote its archive: normal, given up (1), Ctrl-C, SIGTERM. Not SIGKILL. */
+        private static final List<Integer> ARCHIVED_EXITS = List.of(0, 1, 130, 143);
+
+        private final Process process;
+        private final ClassDataArchive archive;
+
+        ServerJvm(Process process, ClassDataArchive archive) {
+            this.process = process;
+            this.archive = archive;
+        }
+
+        int awaitExit() throws InterruptedException {
+            int exit = process.waitFor();
+            keepArchive(exit);
+            return exit;
+        }
+
+        void stop() {
+            if (process.isAlive()) {
+                process.destroy();
                 try {
-                    if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                        server.destroyForcibly();
+                    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                        return;
                     }
                 } catch (InterruptedException e) {
-                    server.destroyForcibly();
+                    process.destroyForcibly();
+                    return;
                 }
             }
-        }, "shm-relaunch-stop"));
-        return server.waitFor();
+            keepArchive(process.exitValue());
+        }
+
+        private synchronized void keepArchive(int exit) {
+            if (archive != null && ARCHIVED_EXITS.contains(exit)) {
+                try {
+                    archive.recorded();
+                } catch (IOException e) {
+                    // the next start records it again
+                }
+            }
+        }
     }
 
     int run() throws Exception {
@@ -161,6 +207,9 @@ public final class Launcher {
         Console.say("Starting the server on port " + settings.httpPort()
                 + (ownLog ? "; full log in " + settings.logDirectory().resolve(ServerLog.FILE_NAME.replace("%g", "0")) : ""));
         try {
+            if (!settings.payaraOptions().contains("--rootdir")) {
+                PayaraServer.forgetLastRun(payaraRootDirectory());
+            }
             payara = PayaraServer.boot(payaraArguments(war, logProperties));
         } catch (Exception e) {
             Console.fail("Payara Micro did not start: " + oneLine(e, ConsoleLog.firstError()), e);
@@ -199,7 +248,9 @@ public final class Launcher {
                 "--disablephonehome"));
         if (!settings.clustered()) {
             // A single node needs no data grid; SHM_CLUSTER_ENABLED=true keeps it (see server-config/cluster.asadmin).
-            arguments.add("--nocluster");
+            // --nohazelcast rather than --nocluster: the latter still starts Hazelcast as a cluster of one
+            // (seconds of the boot, tens of MiB, ports from 6900 up), which nothing here uses.
+            arguments.add("--nohazelcast");
         } else if (settings.clusterMembers() != null) {
             arguments.addAll(List.of("--clustermode", "tcpip:" + settings.clusterMembers().replaceAll("\\s", "")));
         }
@@ -209,10 +260,14 @@ public final class Launcher {
         if (!settings.payaraOptions().contains("--rootdir")) {
             // Payara Micro's runtime folder (its configuration, the exploded WAR), kept beside the data
             // rather than in a temporary folder that the system may clean while the server runs.
-            arguments.addAll(List.of("--rootdir", settings.dataDirectory().resolve("payara").toString()));
+            arguments.addAll(List.of("--rootdir", payaraRootDirectory().toString()));
         }
         arguments.addAll(settings.payaraOptions());
         return arguments;
+    }
+
+    private Path payaraRootDirectory() {
+        return settings.dataDirectory().resolve("payara");
     }
 
     /**

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -67,7 +66,7 @@ final class Restore {
                         throw new IllegalArgumentException(postgres + " is not empty: restore into a new SHM_DATA_DIR, or add --force to replace it");
                     }
                     Console.print("Removing the database in " + postgres + " (--force)");
-                    deleteRecursively(postgres);
+                    Folders.deleteRecursively(postgres);
                 }
             }
             try (DatabaseTarget target = DatabaseTarget.open(settings);
@@ -144,7 +143,7 @@ final class Restore {
                 runLiquibase(liquibase, connection, count);
             }
         } finally {
-            deleteRecursively(unpacked);
+            Folders.deleteRecursively(unpacked);
         }
     }
 
@@ -242,16 +241,5 @@ final class Restore {
 
     private static List<String> list(String commaSeparated) {
         return commaSeparated == null || commaSeparated.isBlank() ? List.of() : List.of(commaSeparated.split(","));
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

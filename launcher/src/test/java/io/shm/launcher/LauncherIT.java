@@ -292,7 +292,26 @@ class LauncherIT {
                     "every acknowledged snapshot of " + instance + " is stored: " + count + " acknowledged, "
                             + storedPerInstance.get(instance) + " stored"));
             assertTrue(server.output().stream().anyMatch(line -> line.contains("PostgreSQL is back after")), "the launcher said so");
-            server.terminate(dataDir);
+
+            // A restart cures a crash, not what makes PostgreSQL die again and again: five restarts within
+            // ten minutes are allowed, the next death stops everything with status 1 and the reason.
+            for (int restart = 2; restart <= EmbeddedDatabase.MAX_RESTARTS; restart++) {
+                int backSoFar = restart - 1;
+                assertTrue(ProcessHandle.of(postmasterPid(dataDir)).orElseThrow().destroyForcibly(), "SIGKILL, restart " + restart);
+                awaitCondition(() -> server.output().stream().filter(line -> line.contains("PostgreSQL is back after")).count() > backSoFar,
+                        Duration.ofMinutes(1), "PostgreSQL restarted by the launcher, restart " + restart);
+            }
+            long lastKill = System.nanoTime();
+            assertTrue(ProcessHandle.of(postmasterPid(dataDir)).orElseThrow().destroyForcibly(), "SIGKILL, once too often");
+            // Within two minutes: a first run in a data folder also writes its class-data archive as it exits.
+            assertTrue(server.process.waitFor(2, TimeUnit.MINUTES), "the launcher stops after the sixth death");
+            System.out.printf("[launcher] PostgreSQL killed a sixth time: the launcher exited %d after %.1f s%n",
+                    server.process.exitValue(), (System.nanoTime() - lastKill) / 1e9);
+            assertEquals(1, server.process.exitValue(), server.console());
+            assertTrue(server.output().stream().anyMatch(line -> line.contains("ERROR: PostgreSQL stopped "
+                    + (EmbeddedDatabase.MAX_RESTARTS + 1) + " times within 10 minutes")), server.console());
+            assertEquals(EmbeddedDatabase.MAX_RESTARTS,
+                    server.output().stream().filter(line -> line.contains("PostgreSQL is back after")).count(), server.console());
         }
     }
 

@@ -41,7 +41,7 @@ public final class SharedCache<K, V> {
             manager = InitialContext.doLookup(CACHE_MANAGER);
         } catch (NamingException gridOff) {
             throw new IllegalStateException("shm.cluster.enabled is true but Payara's data grid is off (no "
-                    + CACHE_MANAGER + "): start Payara Micro without --nocluster, see server-config/cluster.asadmin", gridOff);
+                    + CACHE_MANAGER + "): start Payara Micro without --nohazelcast or --nocluster, see server-config/cluster.asadmin", gridOff);
         }
         Cache<K, V> cache = manager.getCache(name, keyType, valueType);
         if (cache == null) {

@@ -1,6 +1,7 @@
 package io.shm.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shm.client.InstanceIdentity;
 import io.shm.client.ShmClient;
@@ -56,5 +57,14 @@ public final class IngestClients {
         try (var reader = Json.createReader(new java.io.StringReader(text))) {
             return reader.readObject();
         }
+    }
+
+    /** A refusal as the README promises it: problem+json with its status and reason, no exception named. */
+    public static void assertProblem(ShmResponse response) {
+        assertTrue(response.header("Content-Type").orElse("").startsWith("application/problem+json"), response.toString());
+        JsonObject problem = json(response.body());
+        assertEquals(response.status(), problem.getInt("status"));
+        assertTrue(problem.containsKey("reason"));
+        assertTrue(!response.body().contains("Exception"), "no stack trace or exception name: " + response.body());
     }
 }

@@ -1,6 +1,7 @@
 package io.shm.ingest;
 
 import static io.shm.ingest.IngestClients.activeClient;
+import static io.shm.ingest.IngestClients.assertProblem;
 import static io.shm.ingest.IngestClients.json;
 import static io.shm.ingest.IngestClients.metrics;
 import static io.shm.ingest.IngestClients.newClient;
@@ -14,7 +15,6 @@ import io.shm.client.ShmClient;
 import io.shm.client.ShmResponse;
 import io.shm.testing.Deployments;
 import io.shm.testing.Http;
-import io.shm.testing.ProtocolVectors;
 import io.shm.testing.Rows;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The wire protocol as existing SHM clients speak it (PROTOCOL.md), and what this server refuses:
- * every row of the status table, the independent test vectors, hijack, spoofing, replays, and
- * each input limit at its bound and one past it. Rate limits are off in this deployment.
+ * every row of the status table, hijack, spoofing, replays, and
+ * each input limit at its bound and one past it (the independent vectors: {@link ProtocolVectorsIT}).
+ * Rate limits are off in this deployment.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -55,40 +56,6 @@ class IngestProtocolIT {
     URL base;
 
     private final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-
-    // ---- the independent vectors --------------------------------------------------------------
-
-    @Test
-    void vectorsAreAcceptedAndRefusedAsTheySay() throws Exception {
-        ProtocolVectors vectors = ProtocolVectors.load();
-        ShmClient raw = newClient(base);
-        for (ProtocolVectors.SignedBody valid : vectors.valid()) {
-            Map<String, String> headers = new HashMap<>(ShmClient.jsonHeaders());
-            if (valid.signatureHex() != null) {
-                headers.put(ShmClient.INSTANCE_ID_HEADER, valid.instanceId().toString());
-                headers.put(ShmClient.SIGNATURE_HEADER, valid.signatureHex());
-            }
-            ShmResponse response = raw.send(valid.path(), valid.bodyBytes(), headers);
-            assertTrue(response.isSuccess(), valid.what() + ": " + response.status() + " " + response.body());
-        }
-        UUID a = vectors.instance("A").instanceId();
-        assertEquals(2, Rows.snapshotsOf(a));
-        JsonObject current = json((String) Rows.instance(a).get("metrics_json"));
-        assertEquals(123, current.getInt("documents_created"));
-        assertEquals("ackify", Rows.instance(a).get("slug"));
-
-        for (ProtocolVectors.SignedBody invalid : vectors.invalid()) {
-            Map<String, String> headers = new HashMap<>(ShmClient.jsonHeaders());
-            headers.put(ShmClient.INSTANCE_ID_HEADER, invalid.instanceId().toString());
-            if (invalid.signatureHex() != null) {
-                headers.put(ShmClient.SIGNATURE_HEADER, invalid.signatureHex());
-            }
-            ShmResponse response = raw.send("/v1/snapshot", invalid.bodyBytes(), headers);
-            assertEquals(invalid.expectedStatus(), response.status(), invalid.what() + ": " + response.body());
-            assertProblem(response);
-        }
-        assertEquals(2, Rows.snapshotsOf(a), "no refused snapshot stored");
-    }
 
     // ---- register ------------------------------------------------------------------------------
 
@@ -432,13 +399,5 @@ class IngestProtocolIT {
         byte[] bytes = padded.getBytes(StandardCharsets.UTF_8);
         assertEquals(size, bytes.length);
         return bytes;
-    }
-
-    private static void assertProblem(ShmResponse response) {
-        assertTrue(response.header("Content-Type").orElse("").startsWith("application/problem+json"), response.toString());
-        JsonObject problem = json(response.body());
-        assertEquals(response.status(), problem.getInt("status"));
-        assertTrue(problem.containsKey("reason"));
-        assertTrue(!response.body().contains("Exception"), "no stack trace or exception name: " + response.body());
     }
 }

@@ -61,12 +61,24 @@ public class DatabaseReadinessCheck implements HealthCheck {
      */
     @PostConstruct
     void lookUp() {
-        try {
-            dataSource = InitialContext.doLookup(Jdbc.DATASOURCE);
-            executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
-        } catch (NamingException e) {
-            throw new IllegalStateException("No database at " + Jdbc.DATASOURCE + " or no default managed executor", e);
+        lookedUp();
+    }
+
+    /**
+     * Payara's health endpoint calls the check while the WAR still deploys, before its names are bound:
+     * that probe gets DOWN ({@code deploying}) rather than an exception and its stack trace in the log,
+     * and a later probe looks the names up again.
+     */
+    private synchronized boolean lookedUp() {
+        if (dataSource == null || executor == null) {
+            try {
+                dataSource = InitialContext.doLookup(Jdbc.DATASOURCE);
+                executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+            } catch (NamingException notYetBound) {
+                return false;
+            }
         }
+        return true;
     }
 
     /**
@@ -79,6 +91,9 @@ public class DatabaseReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        if (!lookedUp()) {
+            return HealthCheckResponse.named("database").withData("pool", pool).withData("deploying", true).down().build();
+        }
         Future<HealthCheckResponse> check = executor.submit(this::check);
         try {
             return check.get(ANSWER_WITHIN_MILLIS, TimeUnit.MILLISECONDS);
