@@ -159,6 +159,15 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes pages see the system preferring dark colours, or light ones ({@code prefers-color-scheme}),
+     * as a visitor's operating system would.
+     */
+    public void preferDarkColors(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
+    }
+
     public String url() {
         return driver.getCurrentUrl();
     }
