@@ -19,10 +19,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,7 +42,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Every run also recomputes {@code fleet_current}, the fleet's statistics over the active instances'
  * current values, which the stats reads serve from, and {@code metric_key}, every application's keys,
- * which exports take their columns from.
+ * which exports take their columns from; and brings the install base per day and version
+ * ({@link InstallBase}) up to date for the days whose daily buckets changed, and today.
  *
  * <p>Recomputing a bucket replaces it whole in one transaction, so a run is idempotent and readers
  * see the old or the new bucket, never half of one. On a cluster, every node runs the schedule; a
@@ -262,9 +266,15 @@ public class Rollups {
             Instant since = requestedSince != null ? requestedSince : lookFrom(coveredUntil(connection), started);
             List<BucketRef> buckets = changedBuckets(connection, since);
             long rows = 0;
+            Map<Long, LocalDate> changedDays = new HashMap<>();
             for (BucketRef bucket : buckets) {
                 rows += recompute(connection, bucket);
+                if (bucket.width() == Bucket.DAY) {
+                    changedDays.merge(bucket.applicationId(), bucket.start().atZoneSameInstant(ZoneOffset.UTC).toLocalDate(),
+                            (a, b) -> a.isBefore(b) ? a : b);
+                }
             }
+            InstallBase.refresh(connection, changedDays, LocalDate.ofInstant(now, ZoneOffset.UTC), window.days());
             recomputeCurrent(connection, now, window.activeSince());
             if (requestedSince == null) {
                 cover(connection);
