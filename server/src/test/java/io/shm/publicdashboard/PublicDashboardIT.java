@@ -61,7 +61,11 @@ class PublicDashboardIT {
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    /** A fleet of three instances reporting over three days; its application's slug. */
+    /**
+     * A fleet of three instances that reported on each of the last three days, one version ahead on two
+     * of them. Ingest files a snapshot under the day it is received, so the two earlier days' rows are
+     * written as the snapshot statement writes them, before the rollup job runs.
+     */
     private Fleet fleet(String version) throws Exception {
         String name = "Public " + UUID.randomUUID().toString().substring(0, 8);
         List<ShmClient> clients = new ArrayList<>();
@@ -70,15 +74,18 @@ class PublicDashboardIT {
             ShmClient client = newClient(base);
             assertEquals(201, client.register(name, platform[0], "docker", "production", platform[1]).status());
             assertEquals(200, client.activate().status());
-            for (int day = 2; day >= 0; day--) {
-                Instant at = now.minus(Duration.ofDays(day)).minus(Duration.ofMinutes(30 + clients.size()));
-                assertEquals(202, client.snapshot(at, metrics("users", 10 + day, "secret_sauce", 99, "plan", "pro",
-                        HOSTILE_HTML, 5, "sys_cpu", 4)).status());
-            }
+            assertEquals(202, client.snapshot(now.minusSeconds(60), metrics("users", 10, "secret_sauce", 99, "plan", "pro",
+                    HOSTILE_HTML, 5, "sys_cpu", 4)).status());
             clients.add(client);
         }
+        String slug = Application.slugOf(name);
+        Rows.update("""
+                INSERT INTO instance_bucket (instance_id, width, bucket_start, application_id, app_version, metrics, updated_at)
+                SELECT b.instance_id, 'd', b.bucket_start - make_interval(days => d), b.application_id, b.app_version, b.metrics, now()
+                  FROM instance_bucket b CROSS JOIN generate_series(1, 2) d
+                 WHERE b.width = 'd' AND b.application_id = (SELECT id FROM application WHERE slug = ?)""", slug);
         AdminClient.ok(admin().post("/api/v1/admin/maintenance/rollups", null));
-        return new Fleet(Application.slugOf(name), clients);
+        return new Fleet(slug, clients);
     }
 
     private record Fleet(String slug, List<ShmClient> clients) {
@@ -167,7 +174,9 @@ class PublicDashboardIT {
             browser.open("/public/" + fleet.slug());
             assertEquals("3 active instances", browser.textOf("active"));
             String users = browser.text("[data-key='users']");
-            assertTrue(users.contains("30"), "the fleet total of users today (10 for each of three): " + users);
+            assertTrue(users.contains("30"), "the fleet total of users (10 for each of three): " + users);
+            assertEquals(3L, browser.script("return document.querySelectorAll('#install-base-table tbody tr').length;"),
+                    "a row a day: " + browser.script("return document.getElementById('install-base-table').textContent;"));
             String plan = browser.text("[data-key='plan']");
             assertTrue(plan.contains("pro") && plan.contains("100%"), plan);
             assertEquals(3L, browser.script("return document.querySelectorAll('#install-base-chart polyline')[0]"

@@ -2,17 +2,18 @@ package io.shm.publicdashboard.control;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.InstallBase;
+import io.shm.aggregation.control.VersionAdoption;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.Distribution;
-import io.shm.aggregation.entity.DistributionPoint;
 import io.shm.aggregation.entity.NumericStats;
+import io.shm.aggregation.entity.Period;
 import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.entity.ValueCount;
 import io.shm.application.entity.Application;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,14 +24,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads what an application's public page shows, from the rollups and the fleet values of the minute
- * job: never a raw snapshot, never an instance row.
+ * Reads what an application's public page shows, from the install base per day, the rollups and the
+ * fleet values of the minute job: never a raw snapshot, never an instance row.
  */
 @ApplicationScoped
 public class PublicFleetReader {
 
     /** How far back the charts reach. */
-    static final Duration SPAN = Duration.ofDays(90);
+    static final Period SPAN = Period.QUARTER;
     /** Versions drawn one by one; the others are summed as "other". */
     static final int TOP_VERSIONS = 6;
     /** Values of a text key or of OS/arch listed one by one. */
@@ -42,62 +43,22 @@ public class PublicFleetReader {
     @Inject
     ActiveWindow window;
 
+    @Inject
+    InstallBase installBase;
+
+    @Inject
+    VersionAdoption adoption;
+
     public PublicFleet read(Application application) throws SQLException {
         long id = application.getId();
         Instant now = window.now();
-        Instant from = Bucket.DAY.align(now.minus(SPAN));
-        List<DistributionPoint> versions = fleet.distributionSeries(id, FleetQueries.VERSION_KEY, Bucket.DAY, from, now,
-                TOP_VERSIONS);
+        Instant from = Bucket.DAY.align(now.minus(SPAN.span()));
         Optional<Distribution> osArch = fleet.metadataDistributions(id, TOP_VALUES).stream()
                 .filter(distribution -> distribution.key().equals("os_arch")).findFirst();
         return new PublicFleet(application.getSlug(), application.getName(), application.getLogoUrl(),
-                fleet.activeInstances(id), fleet.currentAsOf(id).orElse(null), installBase(versions), adoption(versions),
+                fleet.activeInstances(id), fleet.currentAsOf(id).orElse(null), installBase.days(id, SPAN),
+                adoption.shares(id, SPAN, TOP_VERSIONS), adoption.timeToHalf(id),
                 osArch.map(PublicFleetReader::withOther).orElse(List.of()), keys(id, application.getPublicKeys(), from, now));
-    }
-
-    /** Instances per day: those that reported a version that day, whichever it was. */
-    static List<PublicFleet.Day> installBase(List<DistributionPoint> versions) {
-        List<PublicFleet.Day> days = new ArrayList<>();
-        for (DistributionPoint point : versions) {
-            long instances = point.values().stream().mapToLong(ValueCount::instances).sum();
-            days.add(new PublicFleet.Day(day(point.bucketStart()), instances, null, null));
-        }
-        return days;
-    }
-
-    /**
-     * The share of each version per day: the versions most instances ran over the period first, then
-     * the rest summed as "other" (a null name).
-     */
-    static PublicFleet.Adoption adoption(List<DistributionPoint> points) {
-        Map<String, Long> totals = new LinkedHashMap<>();
-        for (DistributionPoint point : points) {
-            for (ValueCount count : point.values()) {
-                if (count.value() != null) {
-                    totals.merge(count.value(), count.instances(), Long::sum);
-                }
-            }
-        }
-        List<String> top = totals.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(TOP_VERSIONS).map(Map.Entry::getKey).toList();
-        boolean other = points.stream().flatMap(point -> point.values().stream())
-                .anyMatch(count -> count.value() == null || !top.contains(count.value()));
-        List<String> columns = new ArrayList<>(top);
-        if (other) {
-            columns.add(null);
-        }
-        List<PublicFleet.VersionDay> days = new ArrayList<>();
-        for (DistributionPoint point : points) {
-            List<Long> counts = new ArrayList<>(java.util.Collections.nCopies(columns.size(), 0L));
-            for (ValueCount count : point.values()) {
-                int column = count.value() == null ? -1 : top.indexOf(count.value());
-                int at = column >= 0 ? column : columns.size() - 1;
-                counts.set(at, counts.get(at) + count.instances());
-            }
-            days.add(new PublicFleet.VersionDay(day(point.bucketStart()), List.copyOf(counts)));
-        }
-        return new PublicFleet.Adoption(columns, List.copyOf(days), null);
     }
 
     private List<PublicFleet.KeyFigure> keys(long applicationId, List<String> keys, Instant from, Instant to)

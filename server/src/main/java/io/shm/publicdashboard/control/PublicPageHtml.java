@@ -1,11 +1,13 @@
 package io.shm.publicdashboard.control;
 
+import io.shm.aggregation.entity.InstallBaseDay;
+import io.shm.aggregation.entity.TimeToHalf;
 import io.shm.aggregation.entity.ValueCount;
+import io.shm.aggregation.entity.VersionShares;
+import io.shm.platform.Markup;
 import java.math.BigDecimal;
 import java.text.MessageFormat;
 import java.text.NumberFormat;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
@@ -47,7 +49,7 @@ public final class PublicPageHtml {
                 .append(escape(format("active", fleet.activeInstances()))).append("</p></div></header>");
         html.append("<main>");
         installBase(html, fleet.installBase());
-        adoption(html, fleet.adoption());
+        adoption(html, fleet.adoption(), fleet.timeToHalf());
         osArch(html, fleet.osArch());
         keys(html, fleet.keys());
         html.append("</main><footer class=\"shm-public-footer\"><p>").append(escape(text("footer")));
@@ -72,31 +74,41 @@ public final class PublicPageHtml {
                 .append(escape(contextPath + STYLESHEET)).append("\"/></head><body class=\"shm-public\">");
     }
 
-    private void installBase(StringBuilder html, List<PublicFleet.Day> installBase) {
+    private void installBase(StringBuilder html, List<InstallBaseDay> installBase) {
         section(html, "install-base", text("installBase"));
         if (installBase.isEmpty()) {
             empty(html, text("installBase.empty"));
         } else {
-            PublicFleet.Day latest = installBase.get(installBase.size() - 1);
-            html.append("<p>").append(escape(format("installBase.latest", days.format(latest.day()), latest.instances()))).append("</p>");
+            InstallBaseDay latest = installBase.get(installBase.size() - 1);
+            html.append("<p>").append(escape(format("installBase.latest", days.format(latest.day()), latest.active()))).append("</p>");
             List<SvgCharts.Point> points = new ArrayList<>();
-            for (PublicFleet.Day day : installBase) {
-                points.add(new SvgCharts.Point(days.format(day.day()), day.instances(), integer(day.instances())));
+            for (InstallBaseDay day : installBase) {
+                points.add(new SvgCharts.Point(days.format(day.day()), day.active(), integer(day.active())));
             }
             html.append(SvgCharts.line("install-base-chart", text("installBase.chart"), points));
-            html.append("<details><summary>").append(escape(text("table.summary"))).append("</summary><table><thead><tr><th scope=\"col\">")
-                    .append(escape(text("table.day"))).append("</th><th scope=\"col\" class=\"shm-num\">")
-                    .append(escape(text("table.instances"))).append("</th></tr></thead><tbody>");
-            for (PublicFleet.Day day : installBase) {
-                html.append("<tr><td>").append(escape(days.format(day.day()))).append("</td><td class=\"shm-num\">")
-                        .append(escape(integer(day.instances()))).append("</td></tr>");
+            html.append("<details><summary>").append(escape(text("table.summary"))).append("</summary><table id=\"install-base-table\"><thead><tr>");
+            header(html, "table.day", false);
+            header(html, "table.active", true);
+            header(html, "table.new", true);
+            header(html, "table.churned", true);
+            html.append("</tr></thead><tbody>");
+            for (InstallBaseDay day : installBase) {
+                html.append("<tr><td>").append(escape(days.format(day.day()))).append("</td>");
+                for (long count : new long[] {day.active(), day.newInstances(), day.churned()}) {
+                    html.append("<td class=\"shm-num\">").append(escape(integer(count))).append("</td>");
+                }
+                html.append("</tr>");
             }
             html.append("</tbody></table></details>");
         }
         html.append("</section>");
     }
 
-    private void adoption(StringBuilder html, PublicFleet.Adoption adoption) {
+    private void header(StringBuilder html, String key, boolean numeric) {
+        html.append("<th scope=\"col\"").append(numeric ? " class=\"shm-num\"" : "").append('>').append(escape(text(key))).append("</th>");
+    }
+
+    private void adoption(StringBuilder html, VersionShares adoption, TimeToHalf timeToHalf) {
         section(html, "adoption", text("adoption"));
         if (adoption.days().isEmpty()) {
             empty(html, text("adoption.empty"));
@@ -106,22 +118,25 @@ public final class PublicPageHtml {
         List<String> labels = adoption.days().stream().map(day -> days.format(day.day())).toList();
         List<List<Long>> series = new ArrayList<>();
         List<String> classes = new ArrayList<>();
-        for (int v = 0; v < adoption.versions().size(); v++) {
-            int column = v;
-            series.add(adoption.days().stream().map(day -> day.counts().get(column)).toList());
-            classes.add(adoption.versions().get(v) == null ? "shm-pc-other" : "shm-pc" + v);
+        List<String> names = new ArrayList<>();
+        for (int column = 0; column < adoption.columns(); column++) {
+            int at = column;
+            series.add(adoption.days().stream().map(day -> day.instances().get(at)).toList());
+            boolean other = column >= adoption.versions().size();
+            classes.add(other ? "shm-pc-other" : "shm-pc" + column);
+            names.add(other ? text("version.other") : version(adoption.versions().get(column)));
         }
         html.append(SvgCharts.stackedShares("adoption-chart", text("adoption.chart"), labels, series, classes));
-        PublicFleet.VersionDay latest = adoption.days().get(adoption.days().size() - 1);
+        VersionShares.Day latest = adoption.days().get(adoption.days().size() - 1);
         html.append("<h3>").append(escape(format("adoption.latest", days.format(latest.day())))).append("</h3><ul class=\"shm-legend\" id=\"versions\">");
-        for (int v = 0; v < adoption.versions().size(); v++) {
-            html.append("<li><span class=\"shm-swatch ").append(classes.get(v)).append("\" aria-hidden=\"true\"></span><span class=\"shm-legend-name\">")
-                    .append(escape(version(adoption.versions().get(v)))).append("</span> <span class=\"shm-num\">")
-                    .append(escape(percent(latest.counts().get(v), latest.total()))).append("</span></li>");
+        for (int column = 0; column < adoption.columns(); column++) {
+            html.append("<li><span class=\"shm-swatch ").append(classes.get(column)).append("\" aria-hidden=\"true\"></span><span class=\"shm-legend-name\">")
+                    .append(escape(names.get(column))).append("</span> <span class=\"shm-num\">")
+                    .append(escape(percent(latest.percents().get(column)))).append("</span></li>");
         }
         html.append("</ul>");
-        if (adoption.medianDaysToHalf() != null) {
-            html.append("<p id=\"median-days\">").append(escape(format("adoption.median", adoption.medianDaysToHalf()))).append("</p>");
+        if (timeToHalf.medianDays() != null) {
+            html.append("<p id=\"median-days\">").append(escape(format("adoption.median", timeToHalf.medianDays(), decimal(timeToHalf.medianDays())))).append("</p>");
         }
         html.append("</section>");
     }
@@ -197,9 +212,14 @@ public final class PublicPageHtml {
     }
 
     private String percent(long part, long whole) {
+        return percent(whole == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(part * 100.0 / whole));
+    }
+
+    /** A percentage given from 0 to 100, with one decimal at most. */
+    private String percent(BigDecimal percent) {
         NumberFormat format = NumberFormat.getPercentInstance(locale);
         format.setMaximumFractionDigits(1);
-        return format.format(whole == 0 ? 0 : (double) part / whole);
+        return format.format(percent.movePointLeft(2));
     }
 
     private String integer(long value) {
@@ -221,23 +241,7 @@ public final class PublicPageHtml {
     }
 
     /** Text made safe for HTML and SVG, in an element or in a quoted attribute. */
-    public static String escape(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
-    }
-
-    static LocalDate day(Instant instant) {
-        return instant.atZone(ZoneOffset.UTC).toLocalDate();
+    static String escape(String text) {
+        return Markup.escape(text);
     }
 }

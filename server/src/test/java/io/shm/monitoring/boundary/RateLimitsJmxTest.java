@@ -79,7 +79,7 @@ class RateLimitsJmxTest {
         }
         assertThrows(RefusedException.class, () -> limiter.acquire(Scope.SNAPSHOT, "instance"));
 
-        assertEquals(Map.of("register", 0L, "activate", 0L, "snapshot", 1L, "admin", 0L, "login", 0L, "signature_failure", 0L), mbean.getRefusals());
+        assertEquals(Map.of("register", 0L, "activate", 0L, "snapshot", 1L, "admin", 0L, "login", 0L, "signature_failure", 0L, "public", 0L), mbean.getRefusals());
     }
 
     @Test
