@@ -299,6 +299,27 @@ class AdminApiIT {
     }
 
     @Test
+    void anApplicationAndItsStatsAreFoundByItsSlugOrByItsName() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String name = "Lookup App " + suffix;
+        String slug = "lookup-app-" + suffix;
+        activeClient(base, name, "1.0");
+
+        // The slug, the name as registered, and another spelling of the name whose slug it is.
+        for (String named : List.of(slug, name, "LOOKUP  app " + suffix.toUpperCase())) {
+            String path = "/api/v1/admin/applications/" + named.replace(" ", "%20");
+            assertEquals(slug, admin().object(path).getString("slug"), named);
+            assertEquals(slug, admin().object(path + "/stats").getString("application"), named);
+            assertEquals(slug, admin().object(path + "/series?key=users").getString("application"), named);
+            assertEquals(slug, admin().object("/api/v1/admin/metrics/" + named.replace(" ", "%20")).getString("application"), named);
+        }
+        for (String path : List.of("", "/stats", "/series?key=users")) {
+            assertRefused(404, "not_found", admin().get("/api/v1/admin/applications/no-such-app-" + suffix + path));
+        }
+        assertRefused(404, "not_found", admin().get("/api/v1/admin/metrics/no-such-app-" + suffix));
+    }
+
+    @Test
     void starsAreFetchedFromTheConfiguredGithubApi() throws Exception {
         String app = "stars-" + UUID.randomUUID().toString().substring(0, 8);
         activeClient(base, app, "1.0");

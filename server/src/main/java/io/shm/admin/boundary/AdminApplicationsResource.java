@@ -1,7 +1,10 @@
 package io.shm.admin.boundary;
 
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.aggregation.control.FleetSeries;
+import io.shm.aggregation.control.FleetStatistics;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.DistributionPoint;
 import io.shm.aggregation.entity.SeriesPoint;
@@ -17,6 +20,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import io.shm.application.control.StarsRefresher;
 import io.shm.application.control.StarsResult;
+import io.shm.application.control.ApplicationDirectory;
 import io.shm.application.control.ApplicationSettings;
 import java.util.Optional;
 import io.shm.platform.Problems;
@@ -68,7 +72,19 @@ public class AdminApplicationsResource {
     ApplicationSettings settings;
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory applications;
+
+    @Inject
+    FleetCounts counts;
+
+    @Inject
+    FleetStatistics statistics;
+
+    @Inject
+    FleetKeys keys;
+
+    @Inject
+    FleetSeries fleetSeries;
 
     @Inject
     ActiveWindow window;
@@ -192,8 +208,7 @@ public class AdminApplicationsResource {
     @APIResponse(responseCode = "502", description = "github_repository_not_found or github_unavailable",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response refreshStars(@PathParam("slug") String slug) {
-        find(slug);
-        StarsResult result = stars.refresh(slug)
+        StarsResult result = stars.refresh(find(slug).getSlug())
                 .orElseThrow(() -> Parameters.invalid("the application has no GitHub URL"));
         return switch (result.status()) {
             case OK -> Response.ok(JsonSupport.object().add("status", "ok").add("stars", result.stars())
@@ -222,12 +237,12 @@ public class AdminApplicationsResource {
         ApplicationRef application = ref(slug);
         JsonObjectBuilder stats = AdminStatsResource.counts(JsonSupport.object()
                 .add("application", application.slug())
-                .add("active_days", window.days()), fleet.counts(application.id()));
-        AdminStatsResource.computedAt(stats, fleet.currentAsOf(application.id()));
-        return stats.add("metrics", AdminJson.numbers(fleet.numbers(application.id())))
-                .add("keys_left_out", fleet.keysLeftOut(application.id()))
-                .add("metadata", AdminJson.distributions(fleet.metadataDistributions(application.id(), TOP_VALUES)))
-                .add("values", AdminJson.distributions(fleet.valueDistributions(application.id(), TOP_VALUES)))
+                .add("active_days", window.days()), counts.counts(application.id()));
+        AdminStatsResource.computedAt(stats, statistics.currentAsOf(application.id()));
+        return stats.add("metrics", AdminJson.numbers(statistics.numbers(application.id())))
+                .add("keys_left_out", keys.keysLeftOut(application.id()))
+                .add("metadata", AdminJson.distributions(statistics.metadataDistributions(application.id(), TOP_VALUES)))
+                .add("values", AdminJson.distributions(statistics.valueDistributions(application.id(), TOP_VALUES)))
                 .build();
     }
 
@@ -252,7 +267,7 @@ public class AdminApplicationsResource {
         Instant to = range.to();
         ApplicationRef application = ref(slug);
         JsonArrayBuilder points = JsonSupport.array();
-        for (SeriesPoint point : fleet.series(application.id(), metric, bucket, from, to)) {
+        for (SeriesPoint point : fleetSeries.series(application.id(), metric, bucket, from, to)) {
             JsonObjectBuilder entry = JsonSupport.object().add("t", point.bucketStart().toString())
                     .add("instances", point.instances());
             AdminJson.put(entry, "sum", point.sum());
@@ -285,10 +300,11 @@ public class AdminApplicationsResource {
         Instant from = range.from();
         Instant to = range.to();
         ApplicationRef application = ref(slug);
-        String stored = "app_version".equals(metric) ? FleetQueries.VERSION_KEY : metric;
+        String stored = "app_version".equals(metric) ? FleetSeries.VERSION_KEY : metric;
         JsonArrayBuilder points = JsonSupport.array();
-        List<DistributionPoint> series = fleet.distributionSeries(application.id(), stored, bucket, from, to, TOP_VALUES);
-        for (DistributionPoint point : series) {
+        List<DistributionPoint> distribution = fleetSeries.distributionSeries(application.id(), stored, bucket, from, to,
+                TOP_VALUES);
+        for (DistributionPoint point : distribution) {
             points.add(JsonSupport.object().add("t", point.bucketStart().toString())
                     .add("values", AdminJson.valueCounts(point.values())));
         }
@@ -318,7 +334,7 @@ public class AdminApplicationsResource {
     }
 
     private ApplicationRef ref(String slug) throws SQLException {
-        return fleet.application(slug).orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
+        return applications.find(slug).orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
     }
 
     Application find(String slug) {

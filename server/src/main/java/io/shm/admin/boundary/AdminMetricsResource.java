@@ -1,10 +1,11 @@
 package io.shm.admin.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetSeries;
 import io.shm.aggregation.entity.Period;
 import io.shm.aggregation.entity.SeriesPoint;
+import io.shm.application.control.ApplicationDirectory;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -62,7 +63,10 @@ public class AdminMetricsResource {
     }
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory applications;
+
+    @Inject
+    FleetSeries fleetSeries;
 
     @Inject
     ActiveWindow window;
@@ -75,11 +79,11 @@ public class AdminMetricsResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Response metrics(@PathParam("app") String app, @QueryParam("period") String periodName) throws SQLException {
         Period period = period(periodName);
-        ApplicationRef application = fleet.application(app)
+        ApplicationRef application = applications.find(app)
                 .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(app)));
         Instant to = window.now();
         Instant from = period.start(to, period.bucket());
-        Map<String, List<SeriesPoint>> series = fleet.allSeries(application.id(), null, period.bucket(), from, to);
+        Map<String, List<SeriesPoint>> series = fleetSeries.allSeries(application.id(), null, period.bucket(), from, to);
 
         TreeSet<Instant> timestamps = new TreeSet<>();
         series.values().forEach(points -> points.forEach(point -> timestamps.add(point.bucketStart())));

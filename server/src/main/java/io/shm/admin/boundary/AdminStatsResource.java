@@ -1,10 +1,12 @@
 package io.shm.admin.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.aggregation.entity.NumericStats;
+import io.shm.application.control.ApplicationDirectory;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.platform.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,7 +47,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AdminStatsResource {
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory directory;
+
+    @Inject
+    FleetCounts fleetCounts;
+
+    @Inject
+    FleetStatistics statistics;
 
     @Inject
     ActiveWindow window;
@@ -55,19 +63,19 @@ public class AdminStatsResource {
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Stats")))
     public JsonObject stats() throws SQLException {
-        InstanceCounts counts = fleet.counts(null);
+        InstanceCounts counts = fleetCounts.counts(null);
         JsonObjectBuilder totals = JsonSupport.object();
-        for (NumericStats key : fleet.numbers(null)) {
+        for (NumericStats key : statistics.numbers(null)) {
             totals.add(key.key(), key.sum());
         }
-        List<ApplicationRef> applications = fleet.applications();
-        Map<Long, InstanceCounts> byApplication = fleet.countsByApplication();
+        List<ApplicationRef> applications = directory.all();
+        Map<Long, InstanceCounts> byApplication = fleetCounts.countsByApplication();
         // The original server's field: every instance of each application, whatever its state, by name.
         JsonObjectBuilder perApplication = JsonSupport.object();
         for (ApplicationRef application : applications) {
             perApplication.add(application.name(), byApplication.getOrDefault(application.id(), InstanceCounts.NONE).total());
         }
-        return computedAt(counts(JsonSupport.object(), counts), fleet.currentAsOf(null))
+        return computedAt(counts(JsonSupport.object(), counts), statistics.currentAsOf(null))
                 .add("applications", applications.size())
                 .add("per_app_counts", perApplication)
                 .add("active_days", window.days())

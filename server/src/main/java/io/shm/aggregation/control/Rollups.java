@@ -85,67 +85,53 @@ public class Rollups {
      */
     public static final String AGGREGATE_ALL = aggregate("");
 
-    /** The version is rolled up as one more string key, {@link FleetQueries#VERSION_KEY} (U+0001 'version'). */
+    /** The version is rolled up as one more string key, {@link FleetSeries#VERSION_KEY} (U+0001 'version'). */
     private static String aggregate(String bucketFilter) {
         return """
             INSERT INTO fleet_rollup (application_id, width, metric_key, bucket_start, value_type, text_value,
                                       instances, value_sum, value_min, value_max)
             SELECT b.application_id, b.width, kv.key, b.bucket_start, t.value_type,
-                   CASE t.value_type WHEN 'n' THEN '' ELSE kv.value #>> '{}' END AS text_value,
+                   CASE t.value_type WHEN 'n' THEN '' ELSE %s END AS text_value,
                    count(*), sum(n.v), min(n.v), max(n.v)
               FROM instance_bucket b
               JOIN instance i ON i.id = b.instance_id AND i.status = 'ACTIVE'
-             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object(chr(1) || 'version', b.app_version)) kv
+             CROSS JOIN LATERAL jsonb_each(b.metrics || jsonb_build_object(%s, b.app_version)) kv
              CROSS JOIN LATERAL (SELECT CASE jsonb_typeof(kv.value)
                                         WHEN 'number' THEN 'n' WHEN 'string' THEN 's' WHEN 'boolean' THEN 'b'
                                         END AS value_type) t
              CROSS JOIN LATERAL (SELECT CASE WHEN t.value_type = 'n' THEN CAST(kv.value AS numeric) END AS v) n
-             WHERE b.application_id = ? AND b.width = ? AND\s""" + bucketFilter + """
-             t.value_type IS NOT NULL AND""" + catalogued("b", "kv.key") + """
-             GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value""";
-    }
-
-    /**
-     * Whether a key of an application is rolled up: always while the application reported no more keys
-     * than {@code SHM_MAX_KEYS_PER_APP} (no {@code metric_key_left_out} row), else only the keys kept in
-     * its catalogue, the most recently reported ones. The application version is always rolled up.
-     */
-    private static String catalogued(String row, String key) {
-        return " (" + key + " = chr(1) || 'version'"
-                + " OR NOT EXISTS (SELECT 1 FROM metric_key_left_out lo WHERE lo.application_id = " + row + ".application_id)"
-                + " OR EXISTS (SELECT 1 FROM metric_key mk WHERE mk.application_id = " + row + ".application_id"
-                + " AND mk.metric_key = " + key + ")) ";
+             WHERE b.application_id = ? AND b.width = ? AND %s t.value_type IS NOT NULL AND %s
+             GROUP BY b.application_id, b.width, kv.key, b.bucket_start, t.value_type, text_value"""
+                .formatted(FleetSql.TEXT_VALUE, FleetSql.VERSION_KEY, bucketFilter, FleetSql.catalogued("b", "kv.key"));
     }
 
     /** Scope of the fleet-wide rows of {@code fleet_current}; application ids start at 1. */
-    public static final long ALL_APPLICATIONS = 0;
+    public static final long ALL_APPLICATIONS = FleetSql.ALL_APPLICATIONS;
 
     /** Statistics of each numeric key over the active instances' current values, per application and overall. */
     static final String CURRENT_NUMBERS = """
             INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances, value_sum, value_min,
                                        value_max, value_avg, value_p50, value_p90, value_p99)
-            SELECT scope, key, 'n', '', instances, total, lowest, highest, mean, p[1], p[2], p[3]
+            SELECT scope, key, 'n', '', %s
               FROM (SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END AS scope,
-                           kv.key, count(*) AS instances, sum(n.v) AS total, min(n.v) AS lowest, max(n.v) AS highest,
-                           avg(n.v) AS mean, percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY n.v) AS p
-                      FROM instance i
-                     CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-                     CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(kv.value) = 'number'
-                                                     THEN CAST(kv.value AS numeric) END AS v) n
-                     WHERE\s""" + ActiveWindow.ACTIVE + " AND n.v IS NOT NULL AND" + catalogued("i", "kv.key") + """
-                     GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats""";
+                           kv.key, %s
+                      %s
+                     WHERE %s AND n.v IS NOT NULL AND %s
+                     GROUP BY GROUPING SETS ((i.application_id, kv.key), (kv.key))) stats"""
+            .formatted(FleetSql.NUMBER_COLUMNS, FleetSql.NUMBER_STATISTICS, FleetSql.FROM_CURRENT_VALUES,
+                    ActiveWindow.ACTIVE, FleetSql.catalogued("i", "kv.key"));
 
     /** How many active instances currently report each value of each string or boolean key. */
     static final String CURRENT_VALUES = """
             INSERT INTO fleet_current (scope, metric_key, value_type, text_value, instances)
             SELECT CASE WHEN GROUPING(i.application_id) = 1 THEN 0 ELSE i.application_id END, kv.key,
-                   CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, kv.value #>> '{}', count(*)
+                   CASE jsonb_typeof(kv.value) WHEN 'string' THEN 's' ELSE 'b' END, %2$s, count(*)
               FROM instance i
              CROSS JOIN LATERAL jsonb_each(i.metrics) kv
-             WHERE\s""" + ActiveWindow.ACTIVE + " AND jsonb_typeof(kv.value) IN ('string', 'boolean') AND"
-                + catalogued("i", "kv.key") + """
-             GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'),
-                                     (kv.key, jsonb_typeof(kv.value), kv.value #>> '{}'))""";
+             WHERE %1$s AND %3$s AND %4$s
+             GROUP BY GROUPING SETS ((i.application_id, kv.key, jsonb_typeof(kv.value), %2$s),
+                                     (kv.key, jsonb_typeof(kv.value), %2$s))"""
+            .formatted(ActiveWindow.ACTIVE, FleetSql.TEXT_VALUE, FleetSql.TEXT_TYPED, FleetSql.catalogued("i", "kv.key"));
 
     /**
      * The key catalogue: the keys in the current metrics of every instance, whatever its status, with

@@ -45,20 +45,29 @@ public class ApplicationSettings {
         return em.createNamedQuery(Application.ALL, Application.class).getResultList();
     }
 
-    public Optional<Application> find(String slug) {
-        return em.createNamedQuery(Application.BY_SLUG, Application.class).setParameter("slug", slug)
-                .getResultStream().findFirst();
+    /** The application a slug or name names, by {@link ApplicationDirectory}'s rule. */
+    public Optional<Application> find(String slugOrName) {
+        if (slugOrName == null || slugOrName.isBlank() || slugOrName.indexOf('\u0000') >= 0) {
+            return Optional.empty();
+        }
+        var query = em.createNativeQuery(ApplicationDirectory.ID_NAMED);
+        List<Object> parameters = ApplicationDirectory.parameters(slugOrName);
+        for (int i = 0; i < parameters.size(); i++) {
+            query.setParameter(i + 1, parameters.get(i));
+        }
+        return query.getResultStream().findFirst()
+                .map(id -> em.find(Application.class, ((Number) id).longValue()));
     }
 
     /**
      * Applies the change, all or nothing.
      *
-     * @return the application, or empty when there is none with that slug
+     * @return the application, or empty when no application has that slug or name
      * @throws IllegalArgumentException naming the field that is not acceptable
      */
     @Transactional
-    public Optional<Application> change(String slug, Change change) {
-        Optional<Application> found = find(slug);
+    public Optional<Application> change(String slugOrName, Change change) {
+        Optional<Application> found = find(slugOrName);
         found.ifPresent(application -> {
             GitHubRepository repository = null;
             if (change.githubUrl().isPresent()) {

@@ -1,9 +1,12 @@
 package io.shm.badge.control;
 
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.entity.NumericStats;
+import io.shm.application.control.ApplicationDirectory;
 import io.shm.application.entity.Application;
+import io.shm.application.entity.ApplicationRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -14,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What each badge of an application says, from its active instances, through {@link BadgeCache}.
- * Applications are found by slug or by name, as the original server found them.
+ * Applications are found by {@link ApplicationDirectory}'s rule: by slug or by name, as the original server found them.
  *
  * <p>Slugs and keys come from anyone's URL: one that cannot name anything stored (too long, or with
  * a NUL, which PostgreSQL text cannot hold) is answered without a query and without a cache entry.
@@ -30,7 +33,16 @@ public class Badges {
     static final String UNKNOWN_VERSION = "unknown";
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory applications;
+
+    @Inject
+    FleetCounts counts;
+
+    @Inject
+    FleetStatistics statistics;
+
+    @Inject
+    FleetKeys keys;
 
     @Inject
     BadgeCache cache;
@@ -51,7 +63,7 @@ public class Badges {
 
     public BadgeValue instances(String slug) throws SQLException {
         return read(slug, BadgeKind.INSTANCES, "", application -> {
-            long count = fleet.activeInstances(application.id());
+            long count = counts.activeInstances(application.id());
             return BadgeValue.of(CompactNumber.format(count), BadgeColor.forInstances(count));
         });
     }
@@ -59,7 +71,7 @@ public class Badges {
     /** The version most active instances run; "no data" while none is active. */
     public BadgeValue version(String slug) throws SQLException {
         return read(slug, BadgeKind.VERSION, "", application -> BadgeValue.of(
-                fleet.mostCommonVersion(application.id()).map(Badges::shownVersion).orElse(NO_VERSION),
+                statistics.mostCommonVersion(application.id()).map(Badges::shownVersion).orElse(NO_VERSION),
                 BadgeColor.VERSION));
     }
 
@@ -86,7 +98,7 @@ public class Badges {
             if (sum.isEmpty()) {
                 return BadgeValue.UNKNOWN_METRIC;
             }
-            long instances = fleet.activeInstances(application.id());
+            long instances = counts.activeInstances(application.id());
             return BadgeValue.of(CompactNumber.format(sum.get()) + " / " + CompactNumber.format(instances),
                     BadgeColor.COMBINED);
         });
@@ -103,12 +115,12 @@ public class Badges {
      * instance's current value.
      */
     private Optional<BigDecimal> total(ApplicationRef application, String key) throws SQLException {
-        if (!fleet.mayReport(application.id(), key)) {
+        if (!keys.mayReport(application.id(), key)) {
             fromCatalogue.increment();
             return Optional.empty();
         }
         fromInstances.increment();
-        return fleet.total(application.id(), key).map(NumericStats::sum);
+        return statistics.total(application.id(), key).map(NumericStats::sum);
     }
 
     /** Metric reads answered from the key catalogue (a key never reported), since deployment. */
@@ -126,7 +138,7 @@ public class Badges {
             return BadgeValue.UNKNOWN_APP;
         }
         return cache.get(new BadgeCache.Key(slug, kind, key), () -> {
-            Optional<ApplicationRef> application = fleet.application(slug);
+            Optional<ApplicationRef> application = applications.find(slug);
             return application.isPresent() ? reader.read(application.get()) : BadgeValue.UNKNOWN_APP;
         });
     }

@@ -1,7 +1,7 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.application.control.ApplicationDirectory;
+import io.shm.application.entity.ApplicationRef;
 import jakarta.enterprise.context.SessionScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -18,22 +18,26 @@ public class DashboardContext implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory directory;
 
     private String application;
     private boolean dark;
 
     public List<ApplicationRef> getApplications() throws SQLException {
-        return fleet.applications();
+        return directory.all();
     }
 
-    /** The chosen application ({@code ?app=slug} or the selector), or the first one; empty while no instance has ever registered. */
+    /**
+     * The chosen application ({@code ?app=} its slug or name, or the selector), or the first one; empty
+     * while no instance has ever registered.
+     */
     public Optional<ApplicationRef> current() throws SQLException {
-        List<ApplicationRef> applications = fleet.applications();
+        List<ApplicationRef> applications = directory.all();
         String requested = jakarta.faces.context.FacesContext.getCurrentInstance() == null ? null
                 : jakarta.faces.context.FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("app");
-        if (requested != null && applications.stream().anyMatch(a -> a.slug().equals(requested))) {
-            application = requested; // a link such as /app/instances.xhtml?app=my-app chooses the application
+        if (requested != null) {
+            // A link such as /app/instances.xhtml?app=my-app chooses the application.
+            directory.find(requested).ifPresent(named -> application = named.slug());
         }
         return applications.stream().filter(a -> a.slug().equals(application)).findFirst()
                 .or(() -> applications.stream().findFirst());

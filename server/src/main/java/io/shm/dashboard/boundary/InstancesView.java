@@ -1,7 +1,7 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.instance.control.InstanceDirectory;
 import io.shm.instance.entity.StatusFilter;
 import jakarta.annotation.PostConstruct;
@@ -37,7 +37,7 @@ public class InstancesView implements Serializable {
     InstanceDirectory directory;
 
     @Inject
-    FleetQueries fleet;
+    FleetKeys fleetKeys;
 
     @Inject
     DashboardContext context;
@@ -56,7 +56,7 @@ public class InstancesView implements Serializable {
             ApplicationRef current = context.current().orElse(null);
             application = current == null ? null : current.slug();
             if (current != null) {
-                fleet.currentKeys(current.id()).forEach((key, type) -> {
+                fleetKeys.currentKeys(current.id()).forEach((key, type) -> {
                     if (!"object".equals(type) && !"array".equals(type)) {
                         (Format.isSystemKey(key) ? systemColumns : businessColumns).add(new Column(key, Format.isSystemKey(key)));
                     }

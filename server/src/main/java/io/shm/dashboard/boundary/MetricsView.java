@@ -1,8 +1,10 @@
 package io.shm.dashboard.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetStatistics;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.aggregation.control.FleetSeries;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.NumericStats;
 import io.shm.aggregation.entity.Period;
@@ -36,7 +38,13 @@ public class MetricsView implements Serializable {
     static final int BINS = 10;
 
     @Inject
-    FleetQueries fleet;
+    FleetStatistics statistics;
+
+    @Inject
+    FleetKeys fleetKeys;
+
+    @Inject
+    FleetSeries fleetSeries;
 
     @Inject
     DashboardContext context;
@@ -62,8 +70,8 @@ public class MetricsView implements Serializable {
                 return;
             }
             // The keys with fleet statistics are the ones the rollup job has seen, and so have series.
-            fleet.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
-            keysLeftOut = fleet.keysLeftOut(current.id());
+            statistics.numbers(current.id()).forEach(stats -> keys.add(stats.key()));
+            keysLeftOut = fleetKeys.keysLeftOut(current.id());
             keys.stream().filter(key -> !Format.isSystemKey(key)).findFirst()
                     .or(() -> keys.stream().findFirst()).ifPresent(selected::add);
             refresh();
@@ -84,7 +92,7 @@ public class MetricsView implements Serializable {
         Map<String, Map<Instant, SeriesPoint>> byKey = new HashMap<>();
         for (String key : selected) {
             Map<Instant, SeriesPoint> points = new HashMap<>();
-            for (SeriesPoint point : fleet.series(current.id(), key, width, from, to)) {
+            for (SeriesPoint point : fleetSeries.series(current.id(), key, width, from, to)) {
                 points.put(point.bucketStart(), point);
                 axis.add(point.bucketStart());
             }
@@ -107,8 +115,8 @@ public class MetricsView implements Serializable {
         stats = null;
         if (!selected.isEmpty()) {
             String key = selected.get(0);
-            stats = fleet.numbers(current.id()).stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
-            fleet.histogram(current.id(), key, BINS).ifPresent(histogram -> {
+            stats = statistics.numbers(current.id()).stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+            statistics.histogram(current.id(), key, BINS).ifPresent(histogram -> {
                 BigDecimal step = histogram.max().subtract(histogram.min()).divide(BigDecimal.valueOf(BINS), MathContext.DECIMAL64);
                 List<String> binLabels = new ArrayList<>();
                 for (int i = 0; i < BINS; i++) {

@@ -1,8 +1,11 @@
 package io.shm.dashboard.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.application.control.ApplicationDirectory;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetStatistics;
+import io.shm.aggregation.control.FleetSeries;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.aggregation.entity.Bucket;
 import io.shm.aggregation.entity.Distribution;
 import io.shm.aggregation.entity.InstanceCounts;
@@ -42,7 +45,16 @@ public class OverviewView implements Serializable {
     }
 
     @Inject
-    FleetQueries fleet;
+    ApplicationDirectory directory;
+
+    @Inject
+    FleetCounts fleetCounts;
+
+    @Inject
+    FleetStatistics statistics;
+
+    @Inject
+    FleetSeries fleetSeries;
 
     @Inject
     DashboardContext context;
@@ -60,12 +72,12 @@ public class OverviewView implements Serializable {
     @PostConstruct
     void load() {
         try {
-            Map<Long, InstanceCounts> byApplication = fleet.countsByApplication();
-            for (ApplicationRef application : fleet.applications()) {
+            Map<Long, InstanceCounts> byApplication = fleetCounts.countsByApplication();
+            for (ApplicationRef application : directory.all()) {
                 applications.add(new ApplicationRow(application.slug(), application.name(),
                         byApplication.getOrDefault(application.id(), InstanceCounts.NONE)));
             }
-            total = fleet.counts(null);
+            total = fleetCounts.counts(null);
             current = context.current().orElse(null);
             if (current == null) {
                 return;
@@ -73,9 +85,9 @@ public class OverviewView implements Serializable {
             counts = byApplication.getOrDefault(current.id(), InstanceCounts.NONE);
             Instant now = window.now();
             Instant weekAgo = Bucket.DAY.align(now.minus(Duration.ofDays(7)));
-            Map<String, List<SeriesPoint>> then = fleet.allSeries(current.id(), null, Bucket.DAY, weekAgo,
+            Map<String, List<SeriesPoint>> then = fleetSeries.allSeries(current.id(), null, Bucket.DAY, weekAgo,
                     weekAgo.plus(Duration.ofDays(1)));
-            for (NumericStats stats : fleet.numbers(current.id())) {
+            for (NumericStats stats : statistics.numbers(current.id())) {
                 if (Format.isSystemKey(stats.key())) {
                     continue;
                 }
@@ -89,7 +101,7 @@ public class OverviewView implements Serializable {
             }
             List<String> labels = new ArrayList<>();
             List<BigDecimal> values = new ArrayList<>();
-            for (Distribution distribution : fleet.metadataDistributions(current.id(), 10)) {
+            for (Distribution distribution : statistics.metadataDistributions(current.id(), 10)) {
                 if (distribution.key().equals("app_version")) {
                     for (ValueCount count : distribution.values()) {
                         // Instances that never said their version are one slice of their own.

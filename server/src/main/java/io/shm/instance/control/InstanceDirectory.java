@@ -2,6 +2,7 @@ package io.shm.instance.control;
 
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.aggregation.control.Rollups;
+import io.shm.application.control.ApplicationDirectory;
 import io.shm.instance.entity.StatusFilter;
 import io.shm.persistence.control.Jdbc;
 import io.shm.persistence.control.Rows;
@@ -306,9 +307,8 @@ public class InstanceDirectory {
         StringBuilder sql = new StringBuilder(" WHERE TRUE");
         List<Object> values = new ArrayList<>();
         if (filter.application() != null && !filter.application().isBlank()) {
-            sql.append(" AND (a.slug = ? OR a.name = ?)");
-            values.add(filter.application());
-            values.add(filter.application());
+            sql.append(" AND a.id = (").append(ApplicationDirectory.ID_NAMED).append(')');
+            values.addAll(ApplicationDirectory.parameters(filter.application()));
         }
         if (filter.search() != null && !filter.search().isBlank()) {
             sql.append(" AND (i.instance_id::text ILIKE ? ESCAPE '\\' OR i.app_version ILIKE ? ESCAPE '\\'"

@@ -1,7 +1,7 @@
 package io.shm.monitoring.boundary;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.instance.control.InstanceAdmin;
 import io.shm.platform.Uuids;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-/** {@code io.shm:type=Instances}, over {@link FleetQueries} and {@link InstanceAdmin}. */
+/** {@code io.shm:type=Instances}, over {@link FleetCounts} and {@link InstanceAdmin}. */
 @Dependent
 public class InstancesJmx implements InstancesMXBean {
 
@@ -24,7 +24,7 @@ public class InstancesJmx implements InstancesMXBean {
     }
 
     @Inject
-    FleetQueries fleet;
+    FleetCounts fleet;
 
     @Inject
     ActiveWindow window;

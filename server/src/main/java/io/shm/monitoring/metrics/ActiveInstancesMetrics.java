@@ -1,6 +1,6 @@
 package io.shm.monitoring.metrics;
 
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
 import io.shm.monitoring.control.ActiveInstanceCounts;
 import io.shm.persistence.control.SchemaMigration;
 import jakarta.annotation.PreDestroy;
@@ -39,7 +39,7 @@ public class ActiveInstancesMetrics {
                     + " as of the last refresh").build();
 
     @Inject
-    FleetQueries fleet;
+    FleetCounts fleet;
 
     @Inject
     SchemaMigration migration;

@@ -2,9 +2,12 @@ package io.shm.badge.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.shm.aggregation.control.FleetQueries;
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetKeys;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.entity.NumericStats;
+import io.shm.application.control.ApplicationDirectory;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.testing.MutableClock;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -22,31 +25,28 @@ class BadgesTest {
     private final List<String> queries = new ArrayList<>();
     private final Map<String, BigDecimal> totals = Map.of("users_count", new BigDecimal("1234"), "docs", new BigDecimal("7"));
 
-    /** The fleet of one application with 42 active instances, mostly on 2.1.0; records each query. */
-    private final FleetQueries fleet = new FleetQueries() {
+    /** The fleet of one application with 42 active instances, mostly on 2.1.0; each read model records each query. */
+    private final ApplicationDirectory applications = new ApplicationDirectory() {
         @Override
-        public Optional<ApplicationRef> application(String slugOrName) {
+        public Optional<ApplicationRef> find(String slugOrName) {
             queries.add("application " + slugOrName);
             return slugOrName.equals(APP.slug()) ? Optional.of(APP) : Optional.empty();
         }
+    };
 
+    private final FleetCounts counts = new FleetCounts() {
         @Override
         public long activeInstances(long applicationId) {
             queries.add("instances");
             return 42;
         }
+    };
 
+    private final FleetStatistics statistics = new FleetStatistics() {
         @Override
         public Optional<String> mostCommonVersion(long applicationId) {
             queries.add("version");
             return Optional.of("2.1.0");
-        }
-
-        /** The key catalogue knows the keys with a total, and one that no active instance reports now. */
-        @Override
-        public boolean mayReport(long applicationId, String key) {
-            queries.add("catalogue " + key);
-            return totals.containsKey(key) || key.equals("gone");
         }
 
         @Override
@@ -54,6 +54,15 @@ class BadgesTest {
             queries.add("total " + key);
             return Optional.ofNullable(totals.get(key))
                     .map(sum -> new NumericStats(key, 2, sum, null, null, null, null, null, null));
+        }
+    };
+
+    /** The key catalogue knows the keys with a total, and one that no active instance reports now. */
+    private final FleetKeys keys = new FleetKeys() {
+        @Override
+        public boolean mayReport(long applicationId, String key) {
+            queries.add("catalogue " + key);
+            return totals.containsKey(key) || key.equals("gone");
         }
     };
 
@@ -65,7 +74,10 @@ class BadgesTest {
         cache.capacity = 100;
         cache.clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
         Badges badges = new Badges();
-        badges.fleet = fleet;
+        badges.applications = applications;
+        badges.counts = counts;
+        badges.statistics = statistics;
+        badges.keys = keys;
         badges.cache = cache;
         badges.maxKeyLength = 128;
         return badges;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
 import io.shm.aggregation.entity.InstanceCounts;
 import io.shm.instance.control.InstanceAdmin;
 import java.sql.SQLException;
@@ -26,7 +26,7 @@ class InstancesJmxTest {
 
     InstancesJmxTest() {
         mbean.log = Logger.getLogger(InstancesJmx.class.getName());
-        mbean.fleet = new FleetQueries() {
+        mbean.fleet = new FleetCounts() {
             @Override
             public InstanceCounts counts(Long applicationId) throws SQLException {
                 failIfAsked();

@@ -1,4 +1,4 @@
-package io.shm.aggregation.entity;
+package io.shm.application.entity;
 
 /** An application as the read side names it. */
 public record ApplicationRef(long id, String slug, String name) {
