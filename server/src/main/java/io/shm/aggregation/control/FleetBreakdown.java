@@ -19,7 +19,7 @@ public class FleetBreakdown {
     public static final int FEW_VALUES = 8;
 
     @Inject
-    FleetQueries fleet;
+    FleetStatistics fleet;
 
     /** OS/arch, deployment mode and environment (when any instance says), then the string keys with few values. */
     public List<Distribution> distributions(long applicationId) throws SQLException {

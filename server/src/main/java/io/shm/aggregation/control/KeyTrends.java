@@ -22,7 +22,7 @@ import java.util.Map;
 public class KeyTrends {
 
     @Inject
-    FleetQueries fleet;
+    FleetSeries fleet;
 
     @Inject
     ActiveWindow window;

@@ -1,6 +1,6 @@
 package io.shm.dashboard.boundary;
 
-import io.shm.aggregation.entity.ApplicationRef;
+import io.shm.application.entity.ApplicationRef;
 import io.shm.application.control.ApplicationSettings;
 import io.shm.application.entity.Application;
 import io.shm.publicdashboard.control.PublicKeys;

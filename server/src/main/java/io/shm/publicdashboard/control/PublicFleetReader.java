@@ -1,7 +1,9 @@
 package io.shm.publicdashboard.control;
 
 import io.shm.aggregation.control.ActiveWindow;
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetCounts;
+import io.shm.aggregation.control.FleetSeries;
+import io.shm.aggregation.control.FleetStatistics;
 import io.shm.aggregation.control.InstallBase;
 import io.shm.aggregation.control.VersionAdoption;
 import io.shm.aggregation.entity.Bucket;
@@ -38,7 +40,13 @@ public class PublicFleetReader {
     static final int TOP_VALUES = 10;
 
     @Inject
-    FleetQueries fleet;
+    FleetCounts counts;
+
+    @Inject
+    FleetStatistics statistics;
+
+    @Inject
+    FleetSeries rollups;
 
     @Inject
     ActiveWindow window;
@@ -53,10 +61,10 @@ public class PublicFleetReader {
         long id = application.getId();
         Instant now = window.now();
         Instant from = Bucket.DAY.align(now.minus(SPAN.span()));
-        Optional<Distribution> osArch = fleet.metadataDistributions(id, TOP_VALUES).stream()
+        Optional<Distribution> osArch = statistics.metadataDistributions(id, TOP_VALUES).stream()
                 .filter(distribution -> distribution.key().equals("os_arch")).findFirst();
         return new PublicFleet(application.getSlug(), application.getName(), application.getLogoUrl(),
-                fleet.activeInstances(id), fleet.currentAsOf(id).orElse(null), installBase.days(id, SPAN),
+                counts.activeInstances(id), statistics.currentAsOf(id).orElse(null), installBase.days(id, SPAN),
                 adoption.shares(id, SPAN, TOP_VERSIONS), adoption.timeToHalf(id),
                 osArch.map(PublicFleetReader::withOther).orElse(List.of()), keys(id, application.getPublicKeys(), from, now));
     }
@@ -67,15 +75,15 @@ public class PublicFleetReader {
             return List.of();
         }
         Map<String, Distribution> texts = new LinkedHashMap<>();
-        for (Distribution distribution : fleet.valueDistributions(applicationId, TOP_VALUES)) {
+        for (Distribution distribution : statistics.valueDistributions(applicationId, TOP_VALUES)) {
             texts.put(distribution.key(), distribution);
         }
         List<PublicFleet.KeyFigure> figures = new ArrayList<>();
         for (String key : keys) {
-            Optional<NumericStats> total = fleet.total(applicationId, key);
+            Optional<NumericStats> total = statistics.total(applicationId, key);
             if (total.isPresent()) {
                 List<PublicFleet.DayTotal> series = new ArrayList<>();
-                for (SeriesPoint point : fleet.series(applicationId, key, Bucket.DAY, from, to)) {
+                for (SeriesPoint point : rollups.series(applicationId, key, Bucket.DAY, from, to)) {
                     series.add(new PublicFleet.DayTotal(day(point.bucketStart()), point.sum()));
                 }
                 figures.add(new PublicFleet.KeyFigure(key, total.get().sum(), total.get().instances(), series, List.of()));

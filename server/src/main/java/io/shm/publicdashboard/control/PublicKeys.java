@@ -1,6 +1,6 @@
 package io.shm.publicdashboard.control;
 
-import io.shm.aggregation.control.FleetQueries;
+import io.shm.aggregation.control.FleetKeys;
 import io.shm.application.entity.Application;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,11 +23,11 @@ public class PublicKeys {
     static final int KEY_MAX = 128;
 
     @Inject
-    FleetQueries fleet;
+    FleetKeys catalogue;
 
     /** The business keys the application's active instances report now, in alphabetical order. */
     public List<String> choosable(long applicationId) throws SQLException {
-        return fleet.currentKeys(applicationId).keySet().stream().filter(Application::isBusinessKey).sorted().toList();
+        return catalogue.currentKeys(applicationId).keySet().stream().filter(Application::isBusinessKey).sorted().toList();
     }
 
     /**
@@ -50,7 +50,7 @@ public class PublicKeys {
             if (!seen.add(key)) {
                 throw new IllegalArgumentException("public_keys: " + shown(key) + " is listed twice");
             }
-            if (!fleet.mayReport(applicationId, key)) {
+            if (!catalogue.mayReport(applicationId, key)) {
                 throw new IllegalArgumentException("public_keys: the application has never reported " + shown(key));
             }
         }
