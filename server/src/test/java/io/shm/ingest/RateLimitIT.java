@@ -199,14 +199,27 @@ class RateLimitIT {
         io.shm.testing.Rows.update("UPDATE application SET public_dashboard = true WHERE slug = ?", slug);
         String visitor = "198.51.100.80";
 
-        // 60 a minute, in a burst of 60: a page that exists and one that does not take from the same allowance.
-        for (int i = 0; i < 60; i++) {
-            RawResponse answer = getVia(TRUSTED_PROXY, visitor, i % 2 == 0 ? "/public/" + slug : "/public/no-such-app");
-            assertEquals(i % 2 == 0 ? 200 : 404, answer.status(), "request " + i);
+        // 60 a minute, in a burst of 60: a page that exists and one that does not take from the same
+        // allowance. One more a second flows in while the requests are sent, however slowly they go.
+        long started = System.nanoTime();
+        int allowed = 0;
+        RawResponse limited = null;
+        boolean unknownLimited = false;
+        for (int i = 0; limited == null || !unknownLimited; i++) {
+            boolean exists = i % 2 == 0;
+            RawResponse answer = getVia(TRUSTED_PROXY, visitor, exists ? "/public/" + slug : "/public/no-such-app");
+            if (answer.status() == 429) {
+                limited = exists ? answer : limited;
+                unknownLimited |= !exists;
+                continue;
+            }
+            assertEquals(exists ? 200 : 404, answer.status(), "request " + i);
+            allowed++;
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertTrue(allowed <= 60 + seconds + 1, allowed + " requests allowed in " + seconds + " s");
         }
-        RawResponse limited = getVia(TRUSTED_PROXY, visitor, "/public/" + slug);
 
-        assertEquals(429, limited.status());
+        assertTrue(allowed >= 60, "a burst of 60: " + allowed);
         assertTrue(limited.header("content-type").startsWith("text/html"), limited.header("content-type"));
         assertTrue(limited.body().contains("Too many requests"), limited.body());
         long retryAfter = Long.parseLong(limited.header("retry-after"));
@@ -214,7 +227,6 @@ class RateLimitIT {
         assertEquals("60", limited.header("x-ratelimit-limit"));
         assertEquals("no-cache", limited.header("cache-control"), "a refusal is not cached");
         assertTrue(limited.header("content-security-policy").startsWith("default-src 'none'"));
-        assertEquals(429, getVia(TRUSTED_PROXY, visitor, "/public/no-such-app").status(), "an unknown slug alike");
         assertEquals(200, getVia(TRUSTED_PROXY, "198.51.100.81", "/public/" + slug).status(), "another visitor has its own allowance");
     }
 
