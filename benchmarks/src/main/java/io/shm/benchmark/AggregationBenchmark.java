@@ -127,7 +127,7 @@ public final class AggregationBenchmark {
                 "SHM_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 // Every badge request reaches the database: the figure is a cache miss, the worst case.
                 "SHM_BADGE_CACHE_SECONDS", "0");
-        try (BenchmarkServer server = BenchmarkServer.start(target, http, environment)) {
+        try (BenchmarkServer server = BenchmarkServer.start(target, environment)) {
             server.stopServer();
             Instant now = Instant.now();
             FleetGenerator generator = new FleetGenerator(server.dataSource(), options.scale(), now);
@@ -161,7 +161,7 @@ public final class AggregationBenchmark {
         List<Duration> naive = new ArrayList<>();
         List<Duration> servedSql = new ArrayList<>();
         say("Starting the server on the generated data");
-        server.restartServer(http);
+        server.restartServer();
         Duration rollup = awaitFirstRollupRun(server.dataSource());
         say(String.format(Locale.ROOT, "  the server's first rollup run after the start: %.1f s", rollup.toMillis() / 1000.0));
         logIn(server.baseUri());

@@ -1,12 +1,10 @@
 package io.shm.benchmark;
 
 import io.shm.testing.LocalMachine;
+import io.shm.testing.ServerProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -32,13 +29,12 @@ final class BenchmarkServer implements AutoCloseable {
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path target;
     private final Map<String, String> environment;
     private final Thread shutdownHook = new Thread(this::close, "benchmark-stop");
     private EmbeddedPostgres postgres;
-    private Process server;
+    private ServerProcess server;
     private URI baseUri;
 
     private BenchmarkServer(Path target, Map<String, String> environment) {
@@ -47,15 +43,15 @@ final class BenchmarkServer implements AutoCloseable {
     }
 
     /** @param target the build folder: where shm.jar is, and where the run keeps its data and log */
-    static BenchmarkServer start(Path target, HttpClient http) throws IOException, InterruptedException, SQLException {
-        return start(target, http, Map.of());
+    static BenchmarkServer start(Path target) throws IOException, InterruptedException, SQLException {
+        return start(target, Map.of());
     }
 
     /**
      * @param environment further settings of the server (SHM_ADMIN_TOKEN, cache sizes...), kept for
      *                    {@link #restartServer}
      */
-    static BenchmarkServer start(Path target, HttpClient http, Map<String, String> environment)
+    static BenchmarkServer start(Path target, Map<String, String> environment)
             throws IOException, InterruptedException, SQLException {
         Path launcherJar = launcherJar(target);
         Files.deleteIfExists(target.resolve("benchmark-server.log"));
@@ -63,7 +59,7 @@ final class BenchmarkServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(started.shutdownHook);
         try {
             started.startPostgres();
-            started.startServer(launcherJar, http);
+            started.startServer(launcherJar);
             return started;
         } catch (IOException | InterruptedException | SQLException | RuntimeException e) {
             started.close();
@@ -75,9 +71,9 @@ final class BenchmarkServer implements AutoCloseable {
      * Starts the server again on the same database (after {@link #stopServer}), e.g. once data was
      * loaded behind its back, so that nothing it keeps in memory predates the data.
      */
-    synchronized void restartServer(HttpClient http) throws IOException, InterruptedException {
+    synchronized void restartServer() throws IOException, InterruptedException {
         stopServer();
-        startServer(launcherJar(target), http);
+        startServer(launcherJar(target));
     }
 
     private static Path launcherJar(Path target) throws IOException {
@@ -119,7 +115,7 @@ final class BenchmarkServer implements AutoCloseable {
 
     /** The launcher; Payara Micro runs in its child JVM. */
     ProcessHandle serverProcess() {
-        return server.toHandle();
+        return server.process().toHandle();
     }
 
     private void startPostgres() throws IOException, SQLException {
@@ -143,16 +139,11 @@ final class BenchmarkServer implements AutoCloseable {
         }
     }
 
-    private void startServer(Path launcherJar, HttpClient http) throws IOException, InterruptedException {
+    private void startServer(Path launcherJar) throws IOException, InterruptedException {
         int port = LocalMachine.freePort();
         Path dataDirectory = target.resolve("benchmark-data");
         LocalMachine.deleteRecursively(dataDirectory);
-        Path log = target.resolve("benchmark-server.log");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", launcherJar.toString())
-                .redirectErrorStream(true)
-                // Appended: a restarted server's log follows the first one's.
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(ServerProcess.java(), "-jar", launcherJar.toString());
         builder.environment().putAll(Map.of(
                 "SHM_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
                 "SHM_DB_USER", USER,
@@ -162,29 +153,15 @@ final class BenchmarkServer implements AutoCloseable {
                 "SHM_RATELIMIT_ENABLED", "false",
                 "SHM_DATA_DIR", dataDirectory.toString()));
         builder.environment().putAll(environment);
-        server = builder.start();
         baseUri = URI.create("http://localhost:" + port);
-        awaitHealthy(http, log);
-    }
-
-    private void awaitHealthy(HttpClient http, Path log) throws IOException, InterruptedException {
-        HttpRequest health = HttpRequest.newBuilder(baseUri.resolve("/api/v1/healthcheck"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IOException("the server exited with status " + server.exitValue() + "; see " + log);
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // Payara Micro opens its port only once the WAR is deployed.
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
+        // Appended: a restarted server's log follows the first one's.
+        server = ServerProcess.start("the benchmark's server", builder, target.resolve("benchmark-server.log"));
+        try {
+            server.awaitReady(baseUri.resolve("/api/v1/healthcheck"), READY_TIMEOUT);
+        } catch (AssertionError notReady) {
+            stopServer();
+            throw new IOException(notReady.getMessage());
         }
-        throw new IOException("the server did not answer " + health.uri() + " within " + READY_TIMEOUT + "; see " + log);
     }
 
     /** Stops the server (its launcher stops Payara Micro), so that a later measurement has the machine to itself. */
@@ -192,18 +169,7 @@ final class BenchmarkServer implements AutoCloseable {
         if (server == null) {
             return;
         }
-        List<ProcessHandle> payara = server.descendants().toList();
-        server.destroy();
-        try {
-            if (!server.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.destroyForcibly();
-        }
-        // Only if the launcher died before it could stop Payara Micro itself.
-        payara.forEach(ProcessHandle::destroyForcibly);
+        server.close();
         server = null;
     }
 

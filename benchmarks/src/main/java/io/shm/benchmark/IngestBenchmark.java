@@ -133,7 +133,7 @@ public final class IngestBenchmark {
         say("Ed25519 verification on one thread, " + VERIFY_MEASURE.toSeconds() + " s");
         double verifications = verificationsPerSecond();
         say("Starting PostgreSQL and the server (its log: " + target.resolve("benchmark-server.log") + ")");
-        try (BenchmarkServer server = BenchmarkServer.start(target, http)) {
+        try (BenchmarkServer server = BenchmarkServer.start(target)) {
             say("Server ready at " + server.baseUri() + "; registering and activating " + options.instances() + " instances");
             String postgresSettings = server.durabilitySettings();
             List<List<SimulatedInstance>> shares = shares(register(server.baseUri()));

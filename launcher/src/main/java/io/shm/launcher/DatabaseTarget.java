@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The database a command works on, as the server would use it: {@code SHM_DB_URL} when set (with
@@ -63,6 +64,20 @@ final class DatabaseTarget implements AutoCloseable {
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
+    }
+
+    /** A connection with further driver properties ({@code ApplicationName}, timeouts). */
+    Connection connect(Properties properties) throws SQLException {
+        Properties all = new Properties();
+        all.putAll(properties);
+        all.setProperty("user", user);
+        all.setProperty("password", password);
+        return DriverManager.getConnection(url, all);
+    }
+
+    /** Whether PostgreSQL was started for this command, to be stopped by {@link #close()}. */
+    boolean startedHere() {
+        return started != null;
     }
 
     String description() {

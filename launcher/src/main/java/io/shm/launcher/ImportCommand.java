@@ -82,7 +82,7 @@ final class ImportCommand {
                     + " %,d dated in the future skipped", counts.total(), counts.inWindow(), counts.older(), retentionDays,
                     counts.future()));
             phase("opening this server's database", 0, new AtomicLong());
-            try (TargetDatabase target = TargetDatabase.open(settings, env)) {
+            try (TargetDatabase target = TargetDatabase.open(settings)) {
                 say("Writing into " + target.description());
                 phase("applying this server's schema", 0, new AtomicLong());
                 if (target.ensureSchema(home.resolve("shm.war"))) {

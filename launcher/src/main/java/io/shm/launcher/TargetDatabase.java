@@ -1,10 +1,8 @@
 package io.shm.launcher;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,62 +10,41 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
- * The database this server is configured with, for {@code import}: {@code SHM_DB_URL} (with
- * {@code SHM_DB_USER}, {@code SHM_DB_PASSWORD}) or the embedded one under {@code SHM_DATA_DIR}. The
- * embedded PostgreSQL is reached where it runs (the server is up) or started for the import and
- * stopped after it.
+ * The database this server is configured with, for {@code import}: the {@link DatabaseTarget} every
+ * command works on, with the one connection the import writes through.
  */
 final class TargetDatabase implements AutoCloseable {
 
     /** The days ahead of today the server keeps partitions for (PartitionMaintenance.DAYS_AHEAD). */
     static final int DAYS_AHEAD = 14;
 
+    private final DatabaseTarget target;
     private final Connection connection;
-    private final EmbeddedPostgres startedHere;
-    private final String description;
     private final Thread stopOnInterrupt;
 
-    private TargetDatabase(Connection connection, EmbeddedPostgres startedHere, String description) {
+    private TargetDatabase(DatabaseTarget target, Connection connection) {
+        this.target = target;
         this.connection = connection;
-        this.startedHere = startedHere;
-        this.description = description;
-        // Ctrl-C during the import: the transaction dies with the connection, and the PostgreSQL started
+        // Ctrl-C during the import: the transaction dies with the connection, and a PostgreSQL started
         // for the import must not be left running on the data folder the server needs.
-        this.stopOnInterrupt = startedHere == null ? null : new Thread(this::stopPostgres, "shm-import-stop");
+        this.stopOnInterrupt = target.startedHere() ? new Thread(target::close, "shm-import-stop") : null;
         if (stopOnInterrupt != null) {
             Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
         }
     }
 
-    static TargetDatabase open(Settings settings, Map<String, String> env) throws IOException, SQLException {
+    static TargetDatabase open(Settings settings) throws IOException, SQLException {
+        DatabaseTarget target = DatabaseTarget.open(settings);
         Properties properties = new Properties();
         properties.setProperty("ApplicationName", "shm-import");
         properties.setProperty("connectTimeout", "10");
-        if (settings.databaseUrl() != null) {
-            properties.setProperty("user", env.getOrDefault("SHM_DB_USER", "shm"));
-            properties.setProperty("password", env.getOrDefault("SHM_DB_PASSWORD", "shm"));
-            return new TargetDatabase(DriverManager.getConnection(settings.databaseUrl(), properties), null,
-                    "the PostgreSQL database at " + Launcher.redact(settings.databaseUrl()));
-        }
-        properties.setProperty("user", ImportTargetPostgres.USER);
-        properties.setProperty("password", ImportTargetPostgres.PASSWORD);
-        OptionalInt running = ImportTargetPostgres.runningPort(settings);
-        if (running.isPresent()) {
-            return new TargetDatabase(DriverManager.getConnection(ImportTargetPostgres.jdbcUrl(running.getAsInt()), properties),
-                    null, "the running embedded PostgreSQL in " + ImportTargetPostgres.dataDirectory(settings));
-        }
-        EmbeddedPostgres postgres = ImportTargetPostgres.start(settings);
         try {
-            return new TargetDatabase(DriverManager.getConnection(ImportTargetPostgres.jdbcUrl(postgres.getPort()), properties),
-                    postgres, "the embedded PostgreSQL in " + ImportTargetPostgres.dataDirectory(settings)
-                    + " (started for the import)");
-        } catch (SQLException e) {
-            postgres.close();
+            return new TargetDatabase(target, target.connect(properties));
+        } catch (SQLException | RuntimeException e) {
+            target.close();
             throw e;
         }
     }
@@ -77,7 +54,7 @@ final class TargetDatabase implements AutoCloseable {
     }
 
     String description() {
-        return description;
+        return target.description() + (target.startedHere() ? " (started for the import)" : "");
     }
 
     /** Applies the server's migrations if the server has never run on this database; true if it did. */
@@ -109,7 +86,7 @@ final class TargetDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             connection.close();
         } catch (SQLException ignored) {
@@ -121,15 +98,7 @@ final class TargetDatabase implements AutoCloseable {
             } catch (IllegalStateException shuttingDown) {
                 return; // the hook stops PostgreSQL
             }
-            startedHere.close();
         }
-    }
-
-    private void stopPostgres() {
-        try {
-            startedHere.close();
-        } catch (IOException e) {
-            ImportCommand.fail("the embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-        }
+        target.close();
     }
 }

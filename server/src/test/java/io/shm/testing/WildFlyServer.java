@@ -3,8 +3,6 @@ package io.shm.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +28,11 @@ public final class WildFlyServer implements AutoCloseable {
     private static final Duration CLI = Duration.ofMinutes(5);
 
     private final Path base;
-    private final Process process;
+    private final ServerProcess process;
     private final int httpPort;
     private final int managementPort;
 
-    private WildFlyServer(Path base, Process process, int httpPort, int managementPort) {
+    private WildFlyServer(Path base, ServerProcess process, int httpPort, int managementPort) {
         this.base = base;
         this.process = process;
         this.httpPort = httpPort;
@@ -70,20 +68,19 @@ public final class WildFlyServer implements AutoCloseable {
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1",
                 "-Djboss.http.port=" + httpPort, "-Djboss.https.port=" + LocalMachine.freePort(),
                 "-Djboss.management.http.port=" + managementPort,
-                "-Djboss.management.https.port=" + LocalMachine.freePort())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("console.log").toFile()));
+                "-Djboss.management.https.port=" + LocalMachine.freePort());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("SHM_"));
         env.putAll(environment);
         env.put("JAVA_HOME", System.getProperty("java.home"));
         // standalone.sh runs the server in the background and waits for it, so that stopping the script stops it.
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
-        WildFlyServer server = new WildFlyServer(base, builder.start(), httpPort, managementPort);
+        WildFlyServer server = new WildFlyServer(base, ServerProcess.start("WildFly", builder, base.resolve("console.log")),
+                httpPort, managementPort);
         try {
             server.awaitReady();
-        } catch (IOException | RuntimeException | InterruptedException | Error e) {
-            server.kill();
+        } catch (RuntimeException | InterruptedException | Error e) {
+            server.process.stop();
             throw e;
         }
         return server;
@@ -107,32 +104,8 @@ public final class WildFlyServer implements AutoCloseable {
      * Until WildFly's own readiness (server state, deployments, and MicroProfile Health checks when
      * that subsystem is on) answers 200 on the management port, which asks for no credentials.
      */
-    public void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        String last = "no answer";
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("WildFly stopped:\n" + tail(base.resolve("console.log")));
-            }
-            Optional<HttpResponse<String>> answer = ready();
-            if (answer.filter(response -> response.statusCode() == 200).isPresent()) {
-                return;
-            }
-            last = answer.map(response -> response.statusCode() + " " + response.body()).orElse(last);
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("WildFly not ready after " + BOOT + ": " + last);
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-    }
-
-    private Optional<HttpResponse<String>> ready() throws InterruptedException {
-        try {
-            return Optional.of(Http.client().send(HttpRequest.newBuilder(managementUri().resolve("health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException notYet) {
-            return Optional.empty();
-        }
+    public void awaitReady() throws InterruptedException {
+        process.awaitReady(managementUri().resolve("health/ready"), BOOT);
     }
 
     /** One jboss-cli command (or {@code --file=...}) against this server; fails with the CLI's output and the server log's tail. */
@@ -158,7 +131,7 @@ public final class WildFlyServer implements AutoCloseable {
 
     /** Resident memory of the server's JVM (the java process standalone.sh started), from /proc; -1 where unknown. */
     public long residentMegabytes() throws IOException {
-        Optional<ProcessHandle> java = process.descendants()
+        Optional<ProcessHandle> java = process.process().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
         return java.isPresent() ? residentMegabytes(java.get().pid()) : -1;
     }
@@ -177,32 +150,21 @@ public final class WildFlyServer implements AutoCloseable {
         return -1;
     }
 
-    /** Shuts the server down through its management API; kills it when that does not end it within a minute. */
+    /** Shuts the server down through its management API; stops it when that does not end it within a minute. */
     @Override
     public void close() {
         try {
-            if (process.isAlive()) {
+            if (process.process().isAlive()) {
                 cli(":shutdown");
+                process.process().waitFor(1, TimeUnit.MINUTES);
             }
         } catch (IOException | RuntimeException e) {
-            // Killed below.
+            // Stopped below.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            try {
-                if (!process.waitFor(1, TimeUnit.MINUTES)) {
-                    kill();
-                }
-            } catch (InterruptedException e) {
-                kill();
-                Thread.currentThread().interrupt();
-            }
+            process.close();
         }
-    }
-
-    private void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
     }
 
     private static String tail(Path log) {
