@@ -82,7 +82,7 @@ class DashboardIT {
         assertTrue(cookie.isHttpOnly());
         assertEquals("Lax", cookie.getSameSite());
 
-        browser.byId("session:logout").click();
+        browser.clickAndWaitForNextPage("session:logout");
         browser.byId("logged-out");
         browser.open("/app/");
         browser.byId("login:username");
@@ -93,13 +93,13 @@ class DashboardIT {
     void fiveFailedLoginsMakeThatAddressWaitLongerAndLongerWithoutLockingTheAccount() {
         String user = "lock" + UUID.randomUUID().toString().substring(0, 6);
         login("admin", PASSWORD);
-        browser.byId("nav-applications").click();
-        browser.byId("accounts:username").sendKeys(user);
-        browser.byId("accounts:password").sendKeys("a-long-enough-password");
-        browser.byId("accounts:add").click();
+        browser.clickAndWaitForNextPage("nav-applications");
+        browser.type("accounts:username", user);
+        browser.type("accounts:password", "a-long-enough-password");
+        browser.click("accounts:add");
         browser.waitUntil("document.body.innerText.indexOf('" + user + "') >= 0");
         browser.screenshot("settings");
-        browser.byId("session:logout").click();
+        browser.clickAndWaitForNextPage("session:logout");
         browser.byId("logged-out");
 
         for (int i = 0; i < 5; i++) {
@@ -122,7 +122,7 @@ class DashboardIT {
 
     /** The message the login page shows after a refused login. */
     private String loginMessage() {
-        return browser.find("[id='login:messages'] .ui-messages-error-summary").getText();
+        return browser.text("[id='login:messages'] .ui-messages-error-summary");
     }
 
     private static long secondsToWait(String message) {
@@ -141,18 +141,18 @@ class DashboardIT {
         login("admin", PASSWORD);
 
         browser.open("/app/index.xhtml?app=" + app);
-        String card = browser.find(".shm-kpi[data-key='" + key + "']").getText();
+        String card = browser.text(".shm-kpi[data-key='" + key + "']");
         assertTrue(card.contains("42"), card);
         browser.screenshot("overview");
-        browser.byId("session:theme").click();
-        browser.waitUntil("document.documentElement.classList.contains('shm-dark')");
+        browser.clickAndWaitForNextPage("session:theme");
+        assertTrue((Boolean) browser.script("return document.documentElement.classList.contains('shm-dark');"));
         browser.screenshot("overview-dark");
-        browser.byId("session:theme").click();
-        browser.waitUntil("document.documentElement.classList.contains('shm-light')");
+        browser.clickAndWaitForNextPage("session:theme");
+        assertTrue((Boolean) browser.script("return document.documentElement.classList.contains('shm-light');"));
 
         browser.open("/app/instances.xhtml?app=" + app);
         browser.waitUntil("document.querySelector('[id$=\"table\"] thead').innerText.indexOf('" + key + "') >= 0");
-        assertTrue(browser.find("[id$='table'] tbody").getText().contains("42"));
+        assertTrue(browser.text("[id$='table'] tbody").contains("42"));
         browser.screenshot("instances");
         Object csv = browser.script("return fetch(arguments[0]).then(r => r.status + ' ' + r.headers.get('Content-Type'));",
                 "/api/v1/admin/export/instances?format=csv&app=" + app);
@@ -185,10 +185,8 @@ class DashboardIT {
         browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
         browser.waitUntil("document.getElementById('instance:historyChart_canvas')");
         browser.screenshot("instance");
-        browser.byId("instance:revoke").click();
-        browser.byId("instance:confirm-yes");
-        browser.waitUntil("document.getElementById('instance:confirm-yes').offsetParent !== null");
-        browser.byId("instance:confirm-yes").click();
+        browser.click("instance:revoke");
+        browser.click("instance:confirm-yes");
         browser.waitUntil("document.getElementById('status').innerText.trim() === 'revoked'");
 
         assertEquals(403, client.snapshot(start.plusSeconds(1), metrics("users", 8)).status());
@@ -205,7 +203,7 @@ class DashboardIT {
 
         browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
 
-        String history = browser.byId("instance:metadata-history").getText();
+        String history = browser.textOf("instance:metadata-history");
         assertTrue(history.contains("app_version: 1.0 \u2192 " + HOSTILE_HTML), history);
         assertTrue(history.contains("signed activate"), history);
         assertInert("instance history", true);
@@ -229,13 +227,13 @@ class DashboardIT {
 
         browser.open("/app/instances.xhtml?app=" + app);
         browser.waitUntil("document.querySelector('[id$=\"table\"] tbody').innerText.indexOf('onerror') >= 0");
-        String table = browser.find("[id$='table'] tbody").getText();
+        String table = browser.text("[id$='table'] tbody");
         assertTrue(table.contains(HOSTILE_HTML) && table.contains(HOSTILE_SCRIPT), table);
         assertInert("instances", true);
 
         browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
-        assertTrue(browser.byId("metrics").getText().contains(HOSTILE_SCRIPT), browser.byId("metrics").getText());
-        assertEquals(HOSTILE_HTML, browser.byId("version").getText());
+        assertTrue(browser.textOf("metrics").contains(HOSTILE_SCRIPT), browser.textOf("metrics"));
+        assertEquals(HOSTILE_HTML, browser.textOf("version"));
         assertInert("instance", true);
 
         browser.open("/app/metrics.xhtml?app=" + app);
@@ -258,21 +256,21 @@ class DashboardIT {
         assertEquals(List.of("unknown"), browser.script(
                 "return Chart.getChart(document.getElementById('version-chart')).data.datasets.map(d => d.label);"),
                 "instances without a version are an area of their own");
-        String cards = browser.byId("kpis").getText();
+        String cards = browser.textOf("kpis");
         assertTrue(cards.contains(HOSTILE_HTML) && cards.contains(HOSTILE_SCRIPT) && cards.contains("Active Users"), cards);
         assertInert("overview with hostile keys", true);
         browser.screenshot("overview-keys");
 
         browser.open("/app/instances.xhtml?app=" + app);
         browser.waitUntil("document.querySelector('[id$=\"table\"] thead').innerText.indexOf('onerror') >= 0");
-        String head = browser.find("[id$='table'] thead").getText();
+        String head = browser.text("[id$='table'] thead");
         assertTrue(head.contains(HOSTILE_HTML) && head.contains(HOSTILE_SCRIPT) && head.contains("Active Users"), head);
-        assertTrue(browser.find("[id$='table'] tbody").getText().contains("unknown"), "the version column");
+        assertTrue(browser.text("[id$='table'] tbody").contains("unknown"), "the version column");
         assertInert("instances with hostile keys", true);
 
         browser.open("/app/instance.xhtml?id=" + client.identity().instanceId());
-        assertTrue(browser.byId("metrics").getText().contains(HOSTILE_SCRIPT), browser.byId("metrics").getText());
-        assertEquals("unknown", browser.byId("version").getText());
+        assertTrue(browser.textOf("metrics").contains(HOSTILE_SCRIPT), browser.textOf("metrics"));
+        assertEquals("unknown", browser.textOf("version"));
         assertInert("instance with hostile keys", true);
 
         browser.open("/app/metrics.xhtml?app=" + app);
@@ -286,7 +284,7 @@ class DashboardIT {
     void theDashboardSpeaksFrench() {
         try (Browser french = new Browser(base, "fr-FR")) {
             french.open("/login.xhtml");
-            assertEquals("Connexion à SHM", french.find("h1").getText());
+            assertEquals("Connexion à SHM", french.text("h1"));
         }
     }
 
@@ -306,8 +304,8 @@ class DashboardIT {
 
     /** Fills the login form the browser shows now. */
     private void submitLogin(String user, String password) {
-        browser.byId("login:username").sendKeys(user);
-        browser.byId("login:password").sendKeys(password);
+        browser.type("login:username", user);
+        browser.type("login:password", password);
         browser.clickAndWaitForNextPage("login:submit");
     }
 }

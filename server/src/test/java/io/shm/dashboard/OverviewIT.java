@@ -132,13 +132,13 @@ class OverviewIT {
         assertEquals(7, sums.size(), "a share on every day with an active instance: " + sums);
         sums.forEach(sum -> assertEquals(100.0, sum.doubleValue(), 1e-9, "shares add up to 100 % every day: " + sums));
         assertEquals(List.of(25.0, 0.0, 75.0), lastShares(), "on T: I2 on 1.0; I1, I3, I4 on 1.1");
-        String half = browser.byId("time-to-half").getText();
+        String half = browser.textOf("time-to-half");
         assertTrue(half.contains("less than a day") && half.contains("2 versions"), half);
-        assertTrue(browser.byId("instance-count").getText().equals("4 active instances"), browser.byId("instance-count").getText());
+        assertTrue(browser.textOf("instance-count").equals("4 active instances"), browser.textOf("instance-count"));
         assertTrue(browser.driver().getTitle().startsWith("Overview fleet " + app.substring(9)), browser.driver().getTitle());
-        String environments = browser.find(".shm-dist[data-key='environment']").getText();
+        String environments = browser.text(".shm-dist[data-key='environment']");
         assertTrue(environments.contains("i1") && environments.contains("25.0 %"), environments);
-        assertTrue(browser.find(".shm-period-current").getText().equals("7 days"));
+        assertTrue(browser.text(".shm-period-current").equals("7 days"));
         browser.screenshot("overview-install-base");
 
         browser.open("/app/index.xhtml?app=" + app + "&period=all");
@@ -154,14 +154,14 @@ class OverviewIT {
 
         browser.open("/app/fleet.xhtml");
         String row = "#fleet tr[data-slug='" + app + "']";
-        String text = browser.find(row).getText();
+        String text = browser.text(row);
         assertTrue(text.contains("1.1") && text.contains("75.0 %"), "the newest version and its share: " + text);
         assertEquals("30", browser.find(row + " svg.shm-spark").getAttribute("data-points"),
                 "a point per day of the last 30, all recorded since T-31");
         browser.screenshot("fleet");
         browser.find(row + " a.shm-app-link").click();
         browser.waitUntil("location.search.indexOf('app=" + app + "') >= 0 && document.documentElement.dataset.chartsDrawn");
-        assertTrue(browser.find("h1").getText().startsWith("Overview fleet"), browser.find("h1").getText());
+        assertTrue(browser.text("h1").startsWith("Overview fleet"), browser.text("h1"));
     }
 
     @Test
@@ -173,8 +173,8 @@ class OverviewIT {
         login(browser);
 
         browser.open("/app/index.xhtml?app=" + app);
-        assertEquals("1 active instance", browser.byId("instance-count").getText());
-        String card = browser.find(".shm-kpi[data-key='users_count']").getText();
+        assertEquals("1 active instance", browser.textOf("instance-count"));
+        String card = browser.text(".shm-kpi[data-key='users_count']");
         assertTrue(card.contains("1 instance reports it"), card);
         browser.waitUntil("document.documentElement.dataset.chartsDrawn");
         assertEquals(1L, browser.script("return Chart.getChart(document.getElementById('install-base-chart')).data.labels.length;"));
@@ -182,8 +182,8 @@ class OverviewIT {
         try (Browser french = new Browser(base, "fr-FR")) {
             login(french);
             french.open("/app/index.xhtml?app=" + app);
-            assertEquals("1 instance active", french.byId("instance-count").getText());
-            String carte = french.find(".shm-kpi[data-key='users_count']").getText();
+            assertEquals("1 instance active", french.textOf("instance-count"));
+            String carte = french.text(".shm-kpi[data-key='users_count']");
             assertTrue(carte.contains("1 instance la remonte"), carte);
             french.screenshot("overview-fr");
         }
@@ -201,11 +201,11 @@ class OverviewIT {
         browser.open("/app/index.xhtml?app=" + app);
         assertEquals(repository, browser.byId("repository").getAttribute("href"));
         assertEquals("https://example.org/logo.png", browser.byId("logo").getAttribute("src"));
-        assertEquals("–", browser.byId("star-count").getText(), "no stars read yet");
+        assertEquals("–", browser.textOf("star-count"), "no stars read yet");
 
         browser.clickAndWaitForNextPage("stars:refresh-stars");
 
-        assertEquals("77", browser.byId("star-count").getText());
+        assertEquals("77", browser.textOf("star-count"));
         assertEquals(77L, Rows.number("SELECT github_stars FROM application WHERE slug = ?", app));
         browser.screenshot("overview-stars");
     }
@@ -229,7 +229,7 @@ class OverviewIT {
         browser.waitUntil("Chart.getChart(document.getElementById('metrics:series_canvas'))");
         assertEquals("users_count", browser.script(
                 "return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].label;"));
-        assertEquals("users_count: 84", browser.byId("single-values").getText(), "a series of one point says its value");
+        assertEquals("users_count: 84", browser.textOf("single-values"), "a series of one point says its value");
         assertEquals(5L, browser.script(
                 "return Chart.getChart(document.getElementById('metrics:series_canvas')).data.datasets[0].pointRadius;"));
         browser.waitUntil("Chart.getChart(document.getElementById('metrics:compare-chart_canvas'))");

@@ -189,6 +189,47 @@ class RateLimitIT {
 
     // ---- raw HTTP from a chosen loopback address ------------------------------------------------
 
+    @Test
+    void publicPagesAreLimitedPerAddressBeforeTheSlugIsLookedUp() throws Exception {
+        String name = "Public limited " + UUID.randomUUID();
+        ShmClient client = new ShmClient(java.net.URI.create(base.toString()), InstanceIdentity.generate(), io.shm.testing.Http.client());
+        assertEquals(201, sendVia(TRUSTED_PROXY, "192.0.2.80", "/v1/register",
+                client.registerBody(name, "1.0.0", null, null, null), ShmClient.jsonHeaders()).status());
+        String slug = io.shm.application.entity.Application.slugOf(name);
+        io.shm.testing.Rows.update("UPDATE application SET public_dashboard = true WHERE slug = ?", slug);
+        String visitor = "198.51.100.80";
+
+        // 60 a minute, in a burst of 60: a page that exists and one that does not take from the same
+        // allowance. One more a second flows in while the requests are sent, however slowly they go.
+        long started = System.nanoTime();
+        int allowed = 0;
+        RawResponse limited = null;
+        boolean unknownLimited = false;
+        for (int i = 0; limited == null || !unknownLimited; i++) {
+            boolean exists = i % 2 == 0;
+            RawResponse answer = getVia(TRUSTED_PROXY, visitor, exists ? "/public/" + slug : "/public/no-such-app");
+            if (answer.status() == 429) {
+                limited = exists ? answer : limited;
+                unknownLimited |= !exists;
+                continue;
+            }
+            assertEquals(exists ? 200 : 404, answer.status(), "request " + i);
+            allowed++;
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertTrue(allowed <= 60 + seconds + 1, allowed + " requests allowed in " + seconds + " s");
+        }
+
+        assertTrue(allowed >= 60, "a burst of 60: " + allowed);
+        assertTrue(limited.header("content-type").startsWith("text/html"), limited.header("content-type"));
+        assertTrue(limited.body().contains("Too many requests"), limited.body());
+        long retryAfter = Long.parseLong(limited.header("retry-after"));
+        assertTrue(retryAfter > 0 && retryAfter <= 1, "one request a second: " + retryAfter);
+        assertEquals("60", limited.header("x-ratelimit-limit"));
+        assertEquals("no-cache", limited.header("cache-control"), "a refusal is not cached");
+        assertTrue(limited.header("content-security-policy").startsWith("default-src 'none'"));
+        assertEquals(200, getVia(TRUSTED_PROXY, "198.51.100.81", "/public/" + slug).status(), "another visitor has its own allowance");
+    }
+
     private RawResponse registerVia(String peer, String forwardedFor) throws IOException {
         ShmClient client = new ShmClient(java.net.URI.create(base.toString()), InstanceIdentity.generate(),
                 io.shm.testing.Http.client());
@@ -199,12 +240,21 @@ class RateLimitIT {
     /** HTTP/1.1 over a socket bound to {@code peer}, so the server sees that address as the caller. */
     private RawResponse sendVia(String peer, String forwardedFor, String path, byte[] body, Map<String, String> headers)
             throws IOException {
+        return sendVia("POST", peer, forwardedFor, path, body, headers);
+    }
+
+    private RawResponse getVia(String peer, String forwardedFor, String path) throws IOException {
+        return sendVia("GET", peer, forwardedFor, path, new byte[0], Map.of());
+    }
+
+    private RawResponse sendVia(String method, String peer, String forwardedFor, String path, byte[] body,
+                                Map<String, String> headers) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(peer), 0));
             socket.connect(new InetSocketAddress(InetAddress.getByName(base.getHost()), base.getPort()), 5000);
             socket.setSoTimeout(30_000);
             StringBuilder request = new StringBuilder()
-                    .append("POST ").append(path).append(" HTTP/1.1\r\n")
+                    .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
                     .append("Connection: close\r\n")
                     .append("Content-Length: ").append(body.length).append("\r\n")

@@ -149,7 +149,7 @@ class JmxIT {
             RateLimitsMXBean limits = proxy(jmx, JmxRegistration.RATE_LIMITS, RateLimitsMXBean.class);
             Map<String, Limit> before = limits.getLimits();
 
-            assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin, login, signature_failure]",
+            assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin, login, signature_failure, public]",
                     illegalArgument(() -> limits.setLimit("snapshots", 10, 10)));
             assertEquals("burst must be between 1 and 1000000, not 0",
                     illegalArgument(() -> limits.setLimit("snapshot", 10, 0)));

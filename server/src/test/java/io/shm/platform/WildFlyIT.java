@@ -192,13 +192,12 @@ class WildFlyIT {
 
         try (Browser browser = new Browser(base.toURL())) {
             browser.open("/app/instances.xhtml?app=dashboard-app");
-            browser.byId("login:username").sendKeys("admin");
-            browser.byId("login:password").sendKeys(ADMIN_PASSWORD);
-            browser.byId("login:submit").click();
-            browser.waitUntil("document.readyState === 'complete'");
+            browser.type("login:username", "admin");
+            browser.type("login:password", ADMIN_PASSWORD);
+            browser.clickAndWaitForNextPage("login:submit");
             browser.waitUntil("document.querySelector('[id$=\"table\"] thead') !== null"
                     + " && document.querySelector('[id$=\"table\"] thead').innerText.indexOf('wildfly_key') >= 0");
-            assertTrue(browser.find("[id$='table'] tbody").getText().contains("4242"), browser.text());
+            assertTrue(browser.text("[id$='table'] tbody").contains("4242"), browser.text());
             browser.screenshot("wildfly-instances");
             var cookie = browser.driver().manage().getCookieNamed("JSESSIONID");
             assertNotNull(cookie, "the session cookie");

@@ -7,14 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -58,10 +62,17 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** Opens the page and returns once it has loaded (its scripts run, its {@code load} event fired). */
     public void open(String path) {
         driver.get(Http.resolve(base, path).toString());
+        waitUntil("document.readyState === 'complete'");
     }
 
+    /**
+     * The element, once it is in the page. It belongs to the page shown now: read it at once, or use
+     * {@link #text(String)}, {@link #click(String)}, {@link #type(String, String)}, which find it again
+     * when the page replaced it.
+     */
     public WebElement find(String css) {
         return waitFor(By.cssSelector(css));
     }
@@ -72,27 +83,50 @@ public final class Browser implements AutoCloseable {
 
     /** Waits for an element; when it never comes, the page is saved as a screenshot for whoever reads the failure. */
     private WebElement waitFor(By locator) {
-        try {
-            return new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            screenshot("failed-" + System.currentTimeMillis());
-            throw e;
-        }
+        return until(d -> d.findElement(locator));
     }
 
     public void waitFor(String css) {
         find(css);
     }
 
+    /**
+     * Waits until {@code javascriptCondition} holds in the page shown. The condition is asked again
+     * when it throws: it may read an element of a page still being built, or run in a page that is
+     * being left.
+     */
     public void waitUntil(String javascriptCondition) {
-        try {
-            // A condition that reads an element of a page still being built throws: ask again until the wait ends.
-            new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.JavascriptException.class)
-                    .until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            screenshot("failed-" + System.currentTimeMillis());
-            throw e;
-        }
+        until(d -> Boolean.TRUE.equals(script("return !!(" + javascriptCondition + ");")) ? Boolean.TRUE : null);
+    }
+
+    /** The visible text of the element {@code css} names, read from the page shown now, once it is there. */
+    public String text(String css) {
+        return until(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
+    /** The visible text of the element with this id, once it is there. */
+    public String textOf(String id) {
+        return until(d -> d.findElement(By.id(id)).getText());
+    }
+
+    /** Clicks the element with this id once it can be clicked, for an action that stays on the page. */
+    public void click(String id) {
+        until(d -> {
+            WebElement element = d.findElement(By.id(id));
+            if (!element.isDisplayed() || !element.isEnabled()) {
+                return null;
+            }
+            element.click();
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Types into the element with this id. */
+    public void type(String id, String text) {
+        until(d -> {
+            d.findElement(By.id(id)).sendKeys(text);
+            return Boolean.TRUE;
+        });
     }
 
     /**
@@ -102,8 +136,36 @@ public final class Browser implements AutoCloseable {
      */
     public void clickAndWaitForNextPage(String id) {
         script("window.__shmPageLeft = true;");
-        byId(id).click();
+        click(id);
         waitUntil("window.__shmPageLeft === undefined && document.readyState === 'complete'");
+    }
+
+    /**
+     * Asks {@code condition} until it answers something other than null or false. A page replaced while
+     * it is asked (a navigation, an update of part of it) makes it ask again rather than fail: an element
+     * found in the page being left is stale, and a script run there may lose its page.
+     */
+    private <T> T until(java.util.function.Function<WebDriver, T> condition) {
+        try {
+            return new WebDriverWait(driver, WAIT)
+                    .ignoring(NoSuchElementException.class)
+                    .ignoring(StaleElementReferenceException.class)
+                    .ignoring(JavascriptException.class)
+                    .ignoring(ElementNotInteractableException.class)
+                    .until(condition);
+        } catch (TimeoutException e) {
+            screenshot("failed-" + System.currentTimeMillis());
+            throw e;
+        }
+    }
+
+    /**
+     * Makes pages see the system preferring dark colours, or light ones ({@code prefers-color-scheme}),
+     * as a visitor's operating system would.
+     */
+    public void preferDarkColors(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", dark ? "dark" : "light"))));
     }
 
     public String url() {
@@ -114,8 +176,10 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
     }
 
+    /** The text of the whole page shown now, once it has loaded. */
     public String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        return until(d -> "complete".equals(script("return document.readyState;"))
+                ? d.findElement(By.tagName("body")).getText() : null);
     }
 
     public String source() {

@@ -11,6 +11,7 @@ import io.shm.aggregation.entity.SeriesPoint;
 import io.shm.aggregation.control.ActiveWindow;
 import io.shm.application.entity.Application;
 import io.shm.platform.JsonSupport;
+import io.shm.publicdashboard.control.PublicKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -91,6 +92,9 @@ public class AdminApplicationsResource {
     @Inject
     StarsRefresher stars;
 
+    @Inject
+    PublicKeys publicKeys;
+
     @GET
     @Operation(operationId = "listApplications", summary = "Every application with its settings")
     @APIResponse(responseCode = "200", description = "OK",
@@ -112,23 +116,29 @@ public class AdminApplicationsResource {
     }
 
     /**
-     * {@code PUT {"github_url": ..., "logo_url": ...}}: a field left out stays as it is; null or "" removes it.
-     * The GitHub URL must be {@code https://github.com/owner/repo}.
+     * {@code PUT {"github_url": ..., "logo_url": ..., "public_dashboard": true, "public_keys": [...]}}: a field
+     * left out stays as it is; null or "" removes a URL, null or [] leaves the public page without keys.
+     * The GitHub URL must be {@code https://github.com/owner/repo}; public keys must be business keys the
+     * application reports. All or nothing: one refused field changes nothing.
      */
     @PUT
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set an application's GitHub URL and logo")
+    @Operation(summary = "Set an application's GitHub URL, logo and public page")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ApplicationUpdate")))
     @APIResponse(responseCode = "200", description = "OK",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Application")))
     @APIResponse(responseCode = "400", ref = "InvalidRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
-    public JsonObject update(@PathParam("slug") String slug, String text) {
+    public JsonObject update(@PathParam("slug") String slug, String text) throws SQLException {
         JsonObject body = Parameters.jsonObject(text);
-        ApplicationSettings.Change change = new ApplicationSettings.Change(field(body, "github_url"), field(body, "logo_url"));
+        ApplicationSettings.Change change = new ApplicationSettings.Change(field(body, "github_url"), field(body, "logo_url"),
+                flag(body, "public_dashboard"), keys(body, "public_keys"));
         Application application;
         try {
+            if (change.publicKeys().isPresent()) {
+                publicKeys.check(find(slug).getId(), change.publicKeys().get());
+            }
             application = settings.change(slug, change)
                     .orElseThrow(() -> Parameters.notFound("no application " + Parameters.abbreviate(slug)));
         } catch (IllegalArgumentException e) {
@@ -151,6 +161,39 @@ public class AdminApplicationsResource {
             throw Parameters.invalid(name + " must be a string or null");
         }
         return Optional.of(((JsonString) value).getString());
+    }
+
+    private static Optional<Boolean> flag(JsonObject body, String name) {
+        if (!body.containsKey(name)) {
+            return Optional.empty();
+        }
+        return switch (body.get(name).getValueType()) {
+            case TRUE -> Optional.of(true);
+            case FALSE -> Optional.of(false);
+            default -> throw Parameters.invalid(name + " must be true or false");
+        };
+    }
+
+    /** Absent: unchanged; null: none. */
+    private static Optional<List<String>> keys(JsonObject body, String name) {
+        if (!body.containsKey(name)) {
+            return Optional.empty();
+        }
+        JsonValue value = body.get(name);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            return Optional.of(List.of());
+        }
+        if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw Parameters.invalid(name + " must be an array of keys or null");
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        for (JsonValue key : value.asJsonArray()) {
+            if (key.getValueType() != JsonValue.ValueType.STRING) {
+                throw Parameters.invalid(name + " must hold strings only");
+            }
+            keys.add(((JsonString) key).getString());
+        }
+        return Optional.of(keys);
     }
 
     /** Asks GitHub for the repository's stars now; {@code 400} when the application has no GitHub URL. */
@@ -313,6 +356,10 @@ public class AdminApplicationsResource {
         AdminJson.put(object, "github_stars_updated_at", application.getGithubStarsUpdatedAt());
         AdminJson.put(object, "stars_updated_at", application.getGithubStarsUpdatedAt());
         AdminJson.put(object, "logo_url", application.getLogoUrl());
+        object.add("public_dashboard", application.isPublicDashboard());
+        JsonArrayBuilder keys = JsonSupport.array();
+        application.getPublicKeys().forEach(keys::add);
+        object.add("public_keys", keys);
         AdminJson.put(object, "created_at", application.getCreatedAt());
         AdminJson.put(object, "updated_at", application.getUpdatedAt());
         return object;

@@ -1,8 +1,10 @@
 package io.shm.application.control;
 
 import io.shm.application.entity.Application;
+import io.shm.application.entity.ApplicationChanged;
 import io.shm.application.entity.GitHubRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -11,12 +13,23 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads applications and changes what an operator sets on them: the GitHub repository and the logo. */
+/**
+ * Reads applications and changes what an operator sets on them: the GitHub repository, the logo and
+ * the public page with its keys.
+ */
 @ApplicationScoped
 public class ApplicationSettings {
 
-    /** What to change: a field that is empty stays as it is; one that holds null or "" is removed. */
-    public record Change(Optional<String> githubUrl, Optional<String> logoUrl) {
+    /**
+     * What to change: a field that is empty stays as it is; a URL that holds null or "" is removed.
+     * Whether the public keys are ones the application reports is the caller's to check.
+     */
+    public record Change(Optional<String> githubUrl, Optional<String> logoUrl, Optional<Boolean> publicDashboard,
+                         Optional<List<String>> publicKeys) {
+
+        public Change(Optional<String> githubUrl, Optional<String> logoUrl) {
+            this(githubUrl, logoUrl, Optional.empty(), Optional.empty());
+        }
     }
 
     @PersistenceContext(unitName = "shm")
@@ -24,6 +37,9 @@ public class ApplicationSettings {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Event<ApplicationChanged> changed;
 
     public List<Application> all() {
         return em.createNamedQuery(Application.ALL, Application.class).getResultList();
@@ -66,7 +82,12 @@ public class ApplicationSettings {
             if (change.githubUrl().isPresent()) {
                 application.changeGithubRepository(repository, clock.instant());
             }
+            if (change.publicDashboard().isPresent() || change.publicKeys().isPresent()) {
+                application.changePublicDashboard(change.publicDashboard().orElse(application.isPublicDashboard()),
+                        change.publicKeys().orElse(application.getPublicKeys()), clock.instant());
+            }
         });
+        found.ifPresent(application -> changed.fire(new ApplicationChanged(application.getSlug())));
         return found;
     }
 

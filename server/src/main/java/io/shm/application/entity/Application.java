@@ -1,18 +1,26 @@
 package io.shm.application.entity;
 
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** A self-hosted application whose instances report to this server, found by the slug of its name. */
@@ -55,6 +63,16 @@ public class Application {
 
     @Column(name = "logo_url")
     private String logoUrl;
+
+    /** Whether {@code /public/{slug}} shows this application's fleet to anyone; off until its maintainer says so. */
+    @Column(name = "public_dashboard", nullable = false)
+    private boolean publicDashboard;
+
+    /** The business keys the public page shows; none until chosen. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "application_public_key", joinColumns = @JoinColumn(name = "application_id"))
+    @Column(name = "metric_key", nullable = false)
+    private Set<String> publicKeys = new HashSet<>();
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -175,6 +193,39 @@ public class Application {
         } catch (java.net.URISyntaxException e) {
             return false;
         }
+    }
+
+    /**
+     * Switches the public page on or off and chooses the keys it shows. Which keys may be shown is the
+     * caller's to check against what the application reports; only business keys are ever public.
+     */
+    public void changePublicDashboard(boolean on, Collection<String> keys, Instant now) {
+        Set<String> chosen = Set.copyOf(keys);
+        for (String key : chosen) {
+            if (!isBusinessKey(key)) {
+                throw new IllegalArgumentException("public_keys: " + key + " is a system key, not a business key");
+            }
+        }
+        if (publicDashboard != on || !publicKeys.equals(chosen)) {
+            publicDashboard = on;
+            publicKeys.clear();
+            publicKeys.addAll(chosen);
+            updatedAt = now;
+        }
+    }
+
+    /** Business keys are the application's own; {@code sys_} and {@code app_} keys describe the instance. */
+    public static boolean isBusinessKey(String key) {
+        return !key.isEmpty() && !key.startsWith("sys_") && !key.startsWith("app_");
+    }
+
+    public boolean isPublicDashboard() {
+        return publicDashboard;
+    }
+
+    /** The keys the public page shows, in alphabetical order. */
+    public List<String> getPublicKeys() {
+        return publicKeys.stream().sorted().toList();
     }
 
     public Long getId() {

@@ -1,5 +1,6 @@
 package io.shm.badge.control;
 
+import io.shm.platform.Markup;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -124,19 +125,7 @@ public final class BadgeSvg {
 
     /** Escapes for text and for attribute values in either quote. */
     static String escape(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&apos;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
+        return Markup.escape(text);
     }
 
     private static String number(double value) {

@@ -14,7 +14,7 @@ public interface RateLimitsMXBean {
 
     void setEnabled(boolean enabled);
 
-    /** By scope ({@code register}, {@code activate}, {@code snapshot}, {@code admin}, {@code signature_failure}). */
+    /** By scope ({@code register}, {@code activate}, {@code snapshot}, {@code admin}, {@code login}, {@code signature_failure}, {@code public}). */
     Map<String, Limit> getLimits();
 
     /** Requests answered 429, by scope, since deployment. */

@@ -36,10 +36,13 @@ public class ConfiguredDataSource extends PGSimpleDataSource {
         setUser(config.getValue("shm.db.user", String.class));
         setPassword(config.getOptionalValue("shm.db.password", String.class).orElse(null));
         // Here rather than as properties of the definition: WildFly sets only String properties.
-        // Short connect and login timeouts: while PostgreSQL is down or restarting a request fails fast
-        // (503 with Retry-After) instead of holding its thread.
+        // A short connect timeout: while PostgreSQL is down or restarting a request fails fast (503 with
+        // Retry-After) instead of holding its thread; a refused connection or one to a starting server
+        // fails at once anyway. The login gets longer: on a loaded machine a new backend can take more
+        // than a second to start and authenticate, and the pool's first connections at deployment
+        // would then fail the deployment.
         setConnectTimeout(1);
-        setLoginTimeout(1);
+        setLoginTimeout(5);
         setSocketTimeout(60);
         configured = true;
     }

@@ -39,7 +39,9 @@ public class RateLimiter {
          * failures take from it ({@link #spend}), and an address without allowance is refused before
          * its signature is looked at ({@link #refuseIfExhausted}).
          */
-        SIGNATURE_FAILURE(10, 10);
+        SIGNATURE_FAILURE(10, 10),
+        /** Applications' public pages ({@code /public/{slug}}), per client address, before the slug is looked up. */
+        PUBLIC(60, 60);
 
         final int defaultPerMinute;
         final int defaultBurst;

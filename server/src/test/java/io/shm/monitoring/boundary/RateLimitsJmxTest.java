@@ -30,7 +30,7 @@ class RateLimitsJmxTest {
     void everyScopeShowsItsLimit() {
         assertEquals(Map.of("register", new Limit(5, 2), "activate", new Limit(5, 2),
                 "snapshot", new Limit(1, 2), "admin", new Limit(30, 30), "login", new Limit(10, 10),
-                "signature_failure", new Limit(10, 10)), mbean.getLimits());
+                "signature_failure", new Limit(10, 10), "public", new Limit(60, 60)), mbean.getLimits());
     }
 
     @Test
@@ -53,7 +53,7 @@ class RateLimitsJmxTest {
     void anUnknownScopeIsRefusedNamingTheKnownOnes() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> mbean.setLimit("snapshots", 1, 1));
 
-        assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin, login, signature_failure]", refused.getMessage());
+        assertEquals("unknown scope 'snapshots': one of [register, activate, snapshot, admin, login, signature_failure, public]", refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> mbean.setLimit(null, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> mbean.setLimit("", 1, 1));
     }
@@ -79,7 +79,7 @@ class RateLimitsJmxTest {
         }
         assertThrows(RefusedException.class, () -> limiter.acquire(Scope.SNAPSHOT, "instance"));
 
-        assertEquals(Map.of("register", 0L, "activate", 0L, "snapshot", 1L, "admin", 0L, "login", 0L, "signature_failure", 0L), mbean.getRefusals());
+        assertEquals(Map.of("register", 0L, "activate", 0L, "snapshot", 1L, "admin", 0L, "login", 0L, "signature_failure", 0L, "public", 0L), mbean.getRefusals());
     }
 
     @Test
