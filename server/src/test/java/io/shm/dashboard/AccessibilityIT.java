@@ -66,6 +66,7 @@ class AccessibilityIT {
 
         Map<String, String> pages = new LinkedHashMap<>();
         pages.put("overview", "/app/index.xhtml?app=" + app);
+        pages.put("all-applications", "/app/fleet.xhtml");
         pages.put("applications", "#nav-applications");
         pages.put("instances", "/app/instances.xhtml?app=" + app);
         pages.put("instance", "/app/instance.xhtml?id=" + client.identity().instanceId());
