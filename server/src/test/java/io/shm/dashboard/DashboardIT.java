@@ -82,6 +82,11 @@ class DashboardIT {
         assertTrue(cookie.isHttpOnly());
         assertEquals("Lax", cookie.getSameSite());
 
+        // Settings is a protected view: opened by its address rather than the menu's link, the Overview.
+        browser.open("/app/applications.xhtml");
+        browser.waitUntil("location.pathname.endsWith('/app/index.xhtml')");
+        browser.byId("nav-applications");
+
         browser.clickAndWaitForNextPage("session:logout");
         browser.byId("logged-out");
         browser.open("/app/");
