@@ -202,7 +202,8 @@ class OperationsIT {
                 .map(operation -> operation.asJsonObject().getString("operationId")).toList();
         assertEquals(operationIds.size(), Set.copyOf(operationIds).size(), "operation ids are unique: " + operationIds);
         List<String> tags = document.getJsonArray("tags").stream().map(tag -> tag.asJsonObject().getString("name")).toList();
-        assertEquals(List.of("ingest", "admin", "badges", "health"), tags);
+        assertEquals(List.of("ingest", "admin", "badges", "health", "public"), tags);
+        assertTrue(paths.containsKey("/public/{slug}"), "the public page is documented: " + paths.keySet());
     }
 
     @Test
