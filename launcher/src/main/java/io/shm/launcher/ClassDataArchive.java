@@ -87,10 +87,6 @@ final class ClassDataArchive {
         }
     }
 
-    Path archive() {
-        return archive;
-    }
-
     /** Whether the options name the class-data archive already: the operator's choice then stands. */
     static boolean chosenIn(List<String> javaOptions) {
         return javaOptions.stream().anyMatch(option -> option.startsWith("-Xshare")

@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import javax.management.JMX;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
@@ -58,10 +56,7 @@ class ProtocolVectorsIT {
 
     @Test
     void vectorsAreAcceptedAndRefusedAsTheySay() throws Exception {
-        String at = "127.0.0.1:" + JmxTestSession.port();
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://" + at + "/jndi/rmi://" + at + "/jmxrmi");
-        try (JMXConnector jmx = JMXConnectorFactory.connect(url,
-                Map.of(JMXConnector.CREDENTIALS, new String[] {OPERATOR, OPERATOR_PASSWORD}))) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             RetentionMXBean retention = JMX.newMXBeanProxy(jmx.getMBeanServerConnection(), JmxRegistration.RETENTION,
                     RetentionMXBean.class);
             int configured = retention.getDays();

@@ -50,7 +50,6 @@ import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
@@ -83,7 +82,7 @@ class JmxIT {
 
     @Test
     void ingestCountsFollowRealSignedRequests() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             IngestStatsMXBean ingest = proxy(jmx, JmxRegistration.INGEST, IngestStatsMXBean.class);
             Map<String, Long> acceptedBefore = ingest.getAcceptedCounts();
             long badSignaturesBefore = ingest.getRefusedCounts().get("bad_signature");
@@ -115,7 +114,7 @@ class JmxIT {
 
     @Test
     void aLimitSetThroughJmxIsEnforcedOverHttpAtOnce() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             RateLimitsMXBean limits = proxy(jmx, JmxRegistration.RATE_LIMITS, RateLimitsMXBean.class);
             Limit configured = limits.getLimits().get("snapshot");
             assertFalse(limits.isEnabled(), "this deployment starts with rate limits off");
@@ -145,7 +144,7 @@ class JmxIT {
 
     @Test
     void badInputToSetLimitIsRefusedWithItsReason() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             RateLimitsMXBean limits = proxy(jmx, JmxRegistration.RATE_LIMITS, RateLimitsMXBean.class);
             Map<String, Limit> before = limits.getLimits();
 
@@ -159,7 +158,7 @@ class JmxIT {
 
     @Test
     void clearingTheCachesEmptiesTheKeyCache() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             CachesMXBean caches = proxy(jmx, JmxRegistration.CACHES, CachesMXBean.class);
             ShmClient client = activeClient();
             assertEquals(202, client.snapshot(start, metrics(1)).status());
@@ -181,7 +180,7 @@ class JmxIT {
 
     @Test
     void theBadgeCacheIsCountedAndClearedWithTheOthers() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             CachesMXBean caches = proxy(jmx, JmxRegistration.CACHES, CachesMXBean.class);
             ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
             String badge = "/badge/" + slugOf(client) + "/instances";
@@ -207,7 +206,7 @@ class JmxIT {
 
     @Test
     void instancesAreCountedByState() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
             long total = instances.getTotal();
             long active = instances.getActive();
@@ -230,7 +229,7 @@ class JmxIT {
 
     @Test
     void anInstanceRevokedThroughJmxIsRefusedOverHttpUntilReactivated() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
             ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
             UUID id = client.identity().instanceId();
@@ -258,7 +257,7 @@ class JmxIT {
 
     @Test
     void anInstanceDeletedThroughJmxLosesItsRowsAndIsRefusedOverHttp() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
             ShmClient client = IngestClients.activeClient(base, uniqueApp(), "1.0");
             UUID id = client.identity().instanceId();
@@ -280,7 +279,7 @@ class JmxIT {
 
     @Test
     void aBadOrUnknownInstanceIdIsRefusedWithAClearMessage() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             InstancesMXBean instances = proxy(jmx, JmxRegistration.INSTANCES, InstancesMXBean.class);
             UUID unknown = UUID.randomUUID();
 
@@ -299,7 +298,7 @@ class JmxIT {
 
     @Test
     void purgeNowDropsWhatIsOlderThanTheDaysSetThroughJmx() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             RetentionMXBean retention = proxy(jmx, JmxRegistration.RETENTION, RetentionMXBean.class);
             int configured = retention.getDays();
             try {
@@ -340,7 +339,7 @@ class JmxIT {
 
     @Test
     void aRetentionOfLessThanADayIsRefusedWithItsReason() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             RetentionMXBean retention = proxy(jmx, JmxRegistration.RETENTION, RetentionMXBean.class);
             int days = retention.getDays();
 
@@ -355,14 +354,14 @@ class JmxIT {
 
     @Test
     void withoutCredentialsOrWithAWrongPasswordNobodyGetsIn() {
-        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(serviceUrl()).close());
-        assertThrows(SecurityException.class, () -> connect(OPERATOR, "not-the-password").close());
-        assertThrows(SecurityException.class, () -> connect("intruder", OPERATOR_PASSWORD).close());
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(JmxTestSession.serviceUrl()).close());
+        assertThrows(SecurityException.class, () -> JmxTestSession.connect(OPERATOR, "not-the-password").close());
+        assertThrows(SecurityException.class, () -> JmxTestSession.connect("intruder", OPERATOR_PASSWORD).close());
     }
 
     @Test
     void aReadOnlyUserReadsButChangesNothing() throws Exception {
-        try (JMXConnector jmx = connect(MONITOR, MONITOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(MONITOR, MONITOR_PASSWORD)) {
             MBeanServerConnection connection = jmx.getMBeanServerConnection();
 
             assertEquals(100_000, connection.getAttribute(JmxRegistration.CACHES, "KeyCacheCapacity"));
@@ -378,7 +377,7 @@ class JmxIT {
 
     @Test
     void aReadOnlyUserReadsTheServerAndTheJvmButReachesNothingElse() throws Exception {
-        try (JMXConnector jmx = connect(MONITOR, MONITOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(MONITOR, MONITOR_PASSWORD)) {
             MBeanServerConnection connection = jmx.getMBeanServerConnection();
 
             assertEquals(100_000, connection.getAttribute(JmxRegistration.CACHES, "KeyCacheCapacity"));
@@ -401,7 +400,7 @@ class JmxIT {
 
     @Test
     void aReadWriteUserRunsTheServersOperationsButNotThePlatformsDangerousOnes() throws Exception {
-        try (JMXConnector jmx = connect(OPERATOR, OPERATOR_PASSWORD)) {
+        try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             MBeanServerConnection connection = jmx.getMBeanServerConnection();
 
             connection.invoke(JmxRegistration.CACHES, "clear", null, null);
@@ -445,15 +444,6 @@ class JmxIT {
         } catch (javax.management.MalformedObjectNameException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static JMXServiceURL serviceUrl() throws IOException {
-        String at = "127.0.0.1:" + JmxTestSession.port();
-        return new JMXServiceURL("service:jmx:rmi://" + at + "/jndi/rmi://" + at + "/jmxrmi");
-    }
-
-    private static JMXConnector connect(String user, String password) throws IOException {
-        return JMXConnectorFactory.connect(serviceUrl(), Map.of(JMXConnector.CREDENTIALS, new String[] {user, password}));
     }
 
     private static <T> T proxy(JMXConnector jmx, ObjectName name, Class<T> mxbeanInterface) throws IOException {

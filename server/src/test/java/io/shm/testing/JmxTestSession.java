@@ -60,4 +60,16 @@ public class JmxTestSession implements LauncherSessionListener {
     public static int port() {
         return Integer.parseInt(System.getProperty("shm.test.jmx.port"));
     }
+
+    /** The address of that connector. */
+    public static javax.management.remote.JMXServiceURL serviceUrl() throws IOException {
+        String at = "127.0.0.1:" + port();
+        return new javax.management.remote.JMXServiceURL("service:jmx:rmi://" + at + "/jndi/rmi://" + at + "/jmxrmi");
+    }
+
+    /** A connection to that connector as {@code user}. */
+    public static javax.management.remote.JMXConnector connect(String user, String password) throws IOException {
+        return javax.management.remote.JMXConnectorFactory.connect(serviceUrl(),
+                java.util.Map.of(javax.management.remote.JMXConnector.CREDENTIALS, new String[] {user, password}));
+    }
 }
