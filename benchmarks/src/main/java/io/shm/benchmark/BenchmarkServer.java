@@ -2,6 +2,7 @@ package io.shm.benchmark;
 
 import io.shm.testing.LocalMachine;
 import io.shm.testing.ServerProcess;
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -108,8 +109,7 @@ final class BenchmarkServer implements AutoCloseable {
 
     /** The postmaster; its children are the backends that do the work. */
     ProcessHandle postgresProcess() throws IOException {
-        String postmasterPid = Files.readAllLines(target.resolve("benchmark-postgres").resolve("postmaster.pid")).get(0);
-        return ProcessHandle.of(Long.parseLong(postmasterPid.trim()))
+        return LocalPostgres.postmasterPid(target.resolve("benchmark-postgres")).flatMap(ProcessHandle::of)
                 .orElseThrow(() -> new IOException("PostgreSQL is not running"));
     }
 
@@ -121,22 +121,9 @@ final class BenchmarkServer implements AutoCloseable {
     private void startPostgres() throws IOException, SQLException {
         Path dataDirectory = target.resolve("benchmark-postgres");
         LocalMachine.deleteRecursively(dataDirectory);
-        Files.createDirectories(dataDirectory);
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                // Stopped by close(), after the server that uses it.
-                .setRegisterShutdownHook(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                // The launcher's settings, so that the benchmark measures what users run (see durabilitySettings).
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("listen_addresses", "localhost")
-                .start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + DATABASE);
-        }
+        // The launcher's durability, so that the benchmark measures what users run (see durabilitySettings).
+        postgres = LocalPostgres.in(dataDirectory).durable().start();
+        LocalPostgres.createDatabase(postgres, DATABASE);
     }
 
     private void startServer(Path launcherJar) throws IOException, InterruptedException {

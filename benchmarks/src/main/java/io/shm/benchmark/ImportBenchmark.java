@@ -1,16 +1,15 @@
 package io.shm.benchmark;
 
 import io.shm.testing.LocalMachine;
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,14 +37,10 @@ public final class ImportBenchmark {
         Path dataDir = target.resolve("import-benchmark-data").toAbsolutePath();
         LocalMachine.deleteRecursively(sourceDir);
         LocalMachine.deleteRecursively(dataDir);
-        Files.createDirectories(sourceDir);
-        try (EmbeddedPostgres source = EmbeddedPostgres.builder().setDataDirectory(sourceDir).setCleanDataDirectory(false)
-                .setRegisterShutdownHook(false).setPGStartupWait(Duration.ofSeconds(60)).start()) {
+        try (EmbeddedPostgres source = LocalPostgres.in(sourceDir).start()) {
             long generating = System.nanoTime();
-            try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("CREATE DATABASE original");
-            }
-            try (Connection connection = source.getDatabase("postgres", "original").getConnection();
+            LocalPostgres.createDatabase(source, "original");
+            try (Connection connection = source.getDatabase(LocalPostgres.SUPERUSER, "original").getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute(new String(ImportBenchmark.class.getResourceAsStream("/original-shm/schema.sql")
                         .readAllBytes(), StandardCharsets.UTF_8));

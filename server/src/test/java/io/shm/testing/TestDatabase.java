@@ -1,14 +1,11 @@
 package io.shm.testing;
 
+import io.shm.postgres.LocalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -19,7 +16,7 @@ import javax.sql.DataSource;
 public final class TestDatabase {
 
     public static final String DATABASE = "shm";
-    public static final String USER = "postgres";
+    public static final String USER = LocalPostgres.SUPERUSER;
     public static final String PASSWORD = "postgres";
 
     private static TestDatabase instance;
@@ -56,16 +53,7 @@ public final class TestDatabase {
             if (fresh) {
                 LocalMachine.deleteRecursively(dataDirectory);
             }
-            Files.createDirectories(dataDirectory);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false)
-                    .setPGStartupWait(Duration.ofSeconds(60));
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            postgres = builder.start();
+            postgres = LocalPostgres.in(dataDirectory).port(port).start();
             port = postgres.getPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test PostgreSQL", e);
@@ -114,9 +102,8 @@ public final class TestDatabase {
     }
 
     public void createDatabase(String name) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
+        try {
+            LocalPostgres.createDatabase(postgres, name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
