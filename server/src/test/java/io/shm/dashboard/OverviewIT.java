@@ -211,6 +211,41 @@ class OverviewIT {
     }
 
     @Test
+    void theKeysMostInstancesReportAreCardsAndEveryKeyIsOneClickAway() throws Exception {
+        String app = "keys-" + UUID.randomUUID().toString().substring(0, 8);
+        Object[] all = new Object[2 * 26];
+        for (int i = 0; i < 26; i++) {
+            all[2 * i] = String.format("key_%02d", i);
+            all[2 * i + 1] = i;
+        }
+        assertEquals(202, activeClient(base, app, "1.0").snapshot(start, metrics(all)).status());
+        assertEquals(202, activeClient(base, app, "1.0").snapshot(start, metrics("key_24", 1, "key_25", 1)).status());
+        AdminClient.ok(AdminClient.withTestToken(base).post("/api/v1/admin/maintenance/rollups", null));
+        login(browser);
+
+        browser.open("/app/index.xhtml?app=" + app + "&period=7d");
+        browser.waitUntil("document.documentElement.dataset.chartsDrawn");
+        List<String> shown = cardKeys();
+        assertEquals(24, shown.size(), "the first 24 of 26 keys: " + shown);
+        assertEquals(List.of("key_24", "key_25", "key_00"), shown.subList(0, 3), "those two instances report first: " + shown);
+        assertTrue(!shown.contains("key_22") && !shown.contains("key_23"), "the last by name of those one instance reports: " + shown);
+        assertEquals("The 24 keys that most instances report, of 26. Show every key", browser.textOf("more-keys"));
+
+        browser.clickAndWaitForNextPage("all-keys");
+        browser.waitUntil("document.documentElement.dataset.chartsDrawn");
+        assertEquals(26, cardKeys().size());
+        assertTrue(browser.driver().findElements(org.openqa.selenium.By.id("more-keys")).isEmpty());
+        String ninetyDays = browser.driver().findElements(org.openqa.selenium.By.cssSelector("#periods a")).get(2)
+                .getAttribute("href");
+        assertTrue(ninetyDays.contains("period=90d") && ninetyDays.contains("keys=all"), "another period keeps every key: " + ninetyDays);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> cardKeys() {
+        return (List<String>) browser.script("return [...document.querySelectorAll('#kpis .shm-kpi')].map(c => c.dataset.key);");
+    }
+
+    @Test
     void theMetricsPageDrawsEqualValuesAsOneBarAOnePointSeriesAsAPointAndComparesWeeks() throws Exception {
         String app = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < 2; i++) {

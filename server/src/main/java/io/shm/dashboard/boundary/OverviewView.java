@@ -35,6 +35,7 @@ import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ public class OverviewView implements Serializable {
 
     /** Versions drawn one by one in the adoption chart; the others are one area. */
     static final int TOP_VERSIONS = 6;
+
+    /**
+     * Key cards shown unless {@code ?keys=all} asks for every one: those that most instances report. A fleet
+     * with hundreds of feature keys would otherwise make the page a long wall of cards, slow to draw.
+     */
+    static final int KEY_CARDS = 24;
 
     /** The periods offered, by the label of their {@code ?period=} parameter. */
     static final Map<String, Period> PERIODS = periods();
@@ -118,11 +125,15 @@ public class OverviewView implements Serializable {
     private int versionDays;
     private TimeToHalf timeToHalf;
     private boolean noApplications;
+    private boolean allKeys;
+    private int keyCount;
 
     @PostConstruct
     void load() {
         try {
-            String requested = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("period");
+            Map<String, String> parameters = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
+            String requested = parameters.get("period");
+            allKeys = "all".equals(parameters.get("keys"));
             if (requested != null && PERIODS.containsKey(requested)) {
                 periodLabel = requested;
                 period = PERIODS.get(requested);
@@ -201,14 +212,22 @@ public class OverviewView implements Serializable {
     }
 
     private void loadKpis() throws SQLException {
+        List<NumericStats> shown = new ArrayList<>(statistics.numbers(current.id()).stream()
+                .filter(stats -> !Format.isSystemKey(stats.key()))
+                .sorted(Comparator.comparingLong(NumericStats::instances).reversed().thenComparing(NumericStats::key))
+                .toList());
+        keyCount = shown.size();
+        if (!allKeys && shown.size() > KEY_CARDS) {
+            shown = shown.subList(0, KEY_CARDS);
+        }
+        if (shown.isEmpty()) {
+            return;
+        }
         Map<String, KeyTrend> trends = new LinkedHashMap<>();
         for (KeyTrend trend : keyTrends.trends(current.id(), period)) {
             trends.put(trend.key(), trend);
         }
-        for (NumericStats stats : statistics.numbers(current.id())) {
-            if (Format.isSystemKey(stats.key())) {
-                continue;
-            }
+        for (NumericStats stats : shown) {
             KeyTrend trend = trends.get(stats.key());
             List<BigDecimal> sums = trend == null ? List.of() : trend.points().stream().map(SeriesPoint::sum).toList();
             String points = Sparkline.points(sums);
@@ -282,6 +301,20 @@ public class OverviewView implements Serializable {
 
     public List<Kpi> getKpis() {
         return kpis;
+    }
+
+    /** Business keys the fleet reports, shown or not. */
+    public int getKeyCount() {
+        return keyCount;
+    }
+
+    /** Keys left out of the cards: 0 when every one is shown. */
+    public int getHiddenKeys() {
+        return keyCount - kpis.size();
+    }
+
+    public boolean isAllKeys() {
+        return allKeys;
     }
 
     public List<Card> getCards() {
