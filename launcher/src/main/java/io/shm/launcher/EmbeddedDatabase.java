@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +29,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
     private static final Duration START_WITHIN = Duration.ofSeconds(60);
     private static final long WATCH_MILLIS = 200;
+    private static final Duration LEFT_OVER_STOP = Duration.ofSeconds(20);
 
     private final Path dataDirectory;
     private final Path logFile;
@@ -52,6 +56,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     static EmbeddedDatabase start(Path dataDirectory, Path logFile, int port, Consumer<String> giveUp)
             throws IOException, SQLException {
         EmbeddedDatabase database = new EmbeddedDatabase(dataDirectory, logFile, port > 0 ? port : LocalPostgres.freePort(), giveUp);
+        database.stopLeftOverPostgres();
         database.startPostgres();
         database.createDatabase();
         database.watch();
@@ -76,6 +81,49 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     Connection connect() throws SQLException {
         return postgres.getDatabase("postgres", Settings.EMBEDDED_DATABASE).getConnection();
+    }
+
+    /**
+     * A postmaster still running on this data folder was left by a server that died without stopping it
+     * (killed, out of memory, a crashed JVM): the caller holds the folder's lock, so no live server uses
+     * it. It is asked to stop (SIGTERM; nothing is connected to it any more), then killed if it does not
+     * within {@link #LEFT_OVER_STOP}; PostgreSQL's crash recovery makes the start below safe either way.
+     * Without this, the start would wait a minute for a port the old postmaster will never give up.
+     */
+    private void stopLeftOverPostgres() throws IOException {
+        Optional<ProcessHandle> postmaster = LocalPostgres.postmasterPid(dataDirectory)
+                .filter(LocalPostgres::isRunning)
+                .flatMap(ProcessHandle::of)
+                .filter(process -> process.info().commandLine().orElse("").contains(dataDirectory.toString()));
+        if (postmaster.isEmpty()) {
+            return;
+        }
+        Console.say("PostgreSQL of an earlier run still runs on this data folder (pid " + postmaster.get().pid()
+                + "), its server gone; stopping it");
+        try {
+            postmaster.get().destroy();
+            if (!waitForExit(postmaster.get(), LEFT_OVER_STOP)) {
+                postmaster.get().destroyForcibly();
+                if (!waitForExit(postmaster.get(), LEFT_OVER_STOP)) {
+                    throw new IOException("PostgreSQL of an earlier run (pid " + postmaster.get().pid()
+                            + ") could not be stopped; stop it, then start again");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping PostgreSQL of an earlier run", e);
+        }
+    }
+
+    private static boolean waitForExit(ProcessHandle process, Duration within) throws InterruptedException {
+        try {
+            process.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException stillRunning) {
+            return false;
+        } catch (ExecutionException unexpected) {
+            return !process.isAlive();
+        }
     }
 
     private void startPostgres() throws IOException {

@@ -7,8 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +41,8 @@ public final class Launcher {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private EmbeddedDatabase database;
     private PayaraServer payara;
+    /** Kept reachable for the life of the JVM (see {@link #lockDataFolder}). */
+    private FileLock dataFolderLock;
     private volatile boolean stopping;
 
     Launcher(Settings settings, Path home) {
@@ -194,6 +199,11 @@ public final class Launcher {
         Path logProperties = ownLog ? ServerLog.configure(settings.logDirectory(), payaraMicro, settings.debugLog()) : null;
         if (settings.databaseUrl() == null) {
             Console.say("Data folder: " + settings.dataDirectory());
+            if (!lockDataFolder()) {
+                Console.fail("Another SHM server runs on the data folder " + settings.dataDirectory()
+                        + ": stop it, or give this one another SHM_DATA_DIR");
+                return 1;
+            }
             database = EmbeddedDatabase.start(settings.postgresDirectory(),
                     settings.logDirectory().resolve("postgresql.log"), settings.embeddedDatabasePort(), this::giveUp);
             Console.say("PostgreSQL is up on localhost:" + database.port());
@@ -236,6 +246,24 @@ public final class Launcher {
                 settings.httpPort(), (System.nanoTime() - started) / 1e9));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * One server per data folder: the lock is held for the life of this JVM and released by the operating
+     * system however it ends, a SIGKILL included. Holding it, this server may treat a PostgreSQL still
+     * running on the folder as left over by a server that died (see {@link EmbeddedDatabase#start}).
+     */
+    private boolean lockDataFolder() throws IOException {
+        Files.createDirectories(settings.dataDirectory());
+        FileChannel channel = FileChannel.open(settings.dataDirectory().resolve("server.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            return false;
+        }
+        dataFolderLock = lock;
+        return true;
     }
 
     private List<String> payaraArguments(Path war, Path logProperties) {

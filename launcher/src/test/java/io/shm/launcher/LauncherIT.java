@@ -342,6 +342,42 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A server JVM killed outright (the OOM killer, a crash) cannot stop its PostgreSQL, which keeps the data
+     * folder's port: the next start stops it and starts its own. While a server runs, a second one on its
+     * data folder is refused at once.
+     */
+    @Test
+    void aKilledServersPostgresIsStoppedByTheNextStartAndTwoServersCannotShareADataFolder() throws Exception {
+        Path dataDir = Path.of("target", "launcher-it-left-over").toAbsolutePath();
+        LocalMachine.deleteRecursively(dataDir);
+        int port = LocalMachine.freePort();
+        long leftOver;
+        try (Server server = Server.start(dataDir, port, Map.of())) {
+            Command second = command(Map.of("SHM_DATA_DIR", dataDir.toString(), "SHM_PORT", Integer.toString(LocalMachine.freePort())));
+            assertEquals(1, second.exitCode, second.output);
+            assertTrue(second.output.contains("ERROR: Another SHM server runs on the data folder " + dataDir), second.output);
+            assertFalse(second.output.contains("PostgreSQL is up"), second.output);
+
+            leftOver = postmasterPid(dataDir);
+            // The JVM that runs Payara Micro and supervises PostgreSQL: the launcher's child.
+            ProcessHandle serverJvm = server.process.toHandle().children()
+                    .filter(child -> child.info().commandLine().orElse("").contains("shm.launcher.relaunched"))
+                    .findFirst().orElseThrow();
+            serverJvm.destroyForcibly();
+            serverJvm.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            assertTrue(server.process.waitFor(60, TimeUnit.SECONDS), "the launcher ends with its server JVM");
+            assertTrue(ProcessHandle.of(leftOver).map(ProcessHandle::isAlive).orElse(false), "its PostgreSQL is left running");
+        }
+        try (Server again = Server.start(dataDir, port, Map.of())) {
+            assertTrue(again.console().contains("PostgreSQL of an earlier run still runs on this data folder (pid " + leftOver + ")"),
+                    again.console());
+            assertFalse(ProcessHandle.of(leftOver).map(ProcessHandle::isAlive).orElse(false), "the left-over PostgreSQL is gone");
+            assertEquals(200, get(new URL("http://localhost:" + port + "/health/ready"), null).status());
+            again.terminate(dataDir);
+        }
+    }
+
     private static boolean anyAfter(List<Long> times, long since) {
         return times.stream().anyMatch(at -> at > since);
     }

@@ -1,6 +1,7 @@
 package io.shm.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shm.persistence.control.SchemaMigrationAccess;
@@ -51,6 +52,28 @@ class SchemaMigrationIT {
             assertEquals(changeSets, number(connection, "SELECT count(*) FROM databasechangelog"));
             assertEquals(partitions, partitions(connection));
             assertEquals(0, number(connection, "SELECT shm_ensure_snapshot_partitions(1, 3)"), "nothing left to create");
+        }
+    }
+
+    @Test
+    void aDatabaseOnThisChangelogSkipsLiquibaseAndStillGetsItsPartitions() throws Exception {
+        DataSource database = freshDatabase();
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            assertTrue(SchemaMigrationAccess.update(connection), "an empty database: Liquibase runs");
+            String liquibaseRan = strings(connection, "SELECT dateexecuted::text FROM databasechangelog"
+                    + " WHERE id = '003-ensure-daily-partitions-at-deployment'").get(0);
+            String lastDay = "snapshot_" + LocalDate.now(ZoneOffset.UTC).plusDays(14).format(DAILY);
+            statement.execute("DROP TABLE " + lastDay);
+
+            assertFalse(SchemaMigrationAccess.update(connection), "the changelog last applied: Liquibase is not needed");
+            assertEquals(liquibaseRan, strings(connection, "SELECT dateexecuted::text FROM databasechangelog"
+                    + " WHERE id = '003-ensure-daily-partitions-at-deployment'").get(0), "Liquibase did not run again");
+            assertTrue(partitions(connection).contains(lastDay), "the every-deployment change sets ran without it");
+
+            statement.execute("UPDATE schema_digest SET digest = 'another changelog'");
+            assertTrue(SchemaMigrationAccess.update(connection), "another changelog: Liquibase runs");
+            assertEquals(1, number(connection, "SELECT count(*) FROM schema_digest WHERE digest <> 'another changelog'"),
+                    "and records this one");
         }
     }
 

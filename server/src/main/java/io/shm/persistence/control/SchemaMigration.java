@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import liquibase.Scope;
@@ -86,9 +87,10 @@ public class SchemaMigration {
     @PostConstruct
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
-            update(connection);
+            boolean ranLiquibase = update(connection);
             applied = true;
-            log.info("Database schema is up to date");
+            log.info(ranLiquibase ? "Database schema is up to date"
+                    : "Database schema is up to date (the changelog is the one last applied: Liquibase not needed)");
         } catch (SQLException | LiquibaseException e) {
             throw new IllegalStateException("Database migration failed: " + e.getMessage(), e);
         }
@@ -103,15 +105,33 @@ public class SchemaMigration {
      * Liquibase's lock lives in a table that Liquibase itself creates, so two nodes meeting an empty
      * database race to create it. A PostgreSQL advisory lock, held by this session for the whole
      * update, makes them take turns from the very first statement.
+     *
+     * <p>When the database records that this very changelog (same files, same Liquibase) brought it up
+     * to date, there is nothing to apply: only the change sets that run at every deployment
+     * ({@link ChangelogDigest#RUN_ALWAYS}) are run, and Liquibase, about a second of every start, is
+     * not. Otherwise Liquibase runs, validating and applying as always, and the digest is recorded.
+     *
+     * @return whether Liquibase ran
      */
-    static void update(Connection connection) throws LiquibaseException {
+    static boolean update(Connection connection) throws LiquibaseException {
         try (Statement lock = connection.createStatement()) {
             lock.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
         } catch (SQLException e) {
             throw new LiquibaseException(e);
         }
         try {
+            Optional<String> digest = ChangelogDigest.of(SchemaMigration.class.getClassLoader(), CHANGELOG);
+            if (digest.isPresent() && ChangelogDigest.isRecorded(connection, digest.get())) {
+                ChangelogDigest.runAlways(connection);
+                return false;
+            }
             runLiquibase(connection);
+            if (digest.isPresent()) {
+                ChangelogDigest.record(connection, digest.get());
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new LiquibaseException(e);
         } finally {
             try (Statement unlock = connection.createStatement()) {
                 unlock.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");

@@ -9,7 +9,8 @@ public final class SchemaMigrationAccess {
     private SchemaMigrationAccess() {
     }
 
-    public static void update(Connection connection) throws LiquibaseException {
-        SchemaMigration.update(connection);
+    /** @return whether Liquibase ran (false when the database records this changelog as applied) */
+    public static boolean update(Connection connection) throws LiquibaseException {
+        return SchemaMigration.update(connection);
     }
 }
