@@ -39,6 +39,8 @@ final class KeepAliveConnection implements AutoCloseable {
     private final StringBuilder line = new StringBuilder(128);
     /** Whether a byte of the current answer arrived: from then on, the request is not sent again. */
     private boolean answerStarted;
+    /** The last answer's {@code Retry-After}, or null. */
+    private String retryAfter;
 
     KeepAliveConnection(URI server) {
         this.host = server.getHost();
@@ -82,6 +84,7 @@ final class KeepAliveConnection implements AutoCloseable {
 
     private int exchange() throws IOException {
         answerStarted = false;
+        retryAfter = null;
         if (socket == null) {
             open();
         }
@@ -110,6 +113,7 @@ final class KeepAliveConnection implements AutoCloseable {
                 case "content-length" -> contentLength = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closes = value.equalsIgnoreCase("close");
+                case "retry-after" -> retryAfter = value;
                 default -> {
                     // Not needed to find the end of the answer.
                 }
@@ -128,6 +132,11 @@ final class KeepAliveConnection implements AutoCloseable {
             close();
         }
         return status;
+    }
+
+    /** The {@code Retry-After} header of the last answer, or null when it had none. */
+    String retryAfter() {
+        return retryAfter;
     }
 
     private void open() throws IOException {

@@ -41,6 +41,19 @@ class KeepAliveConnectionTest {
     }
 
     @Test
+    void keepsTheRetryAfterOfTheLastAnswerOnly() throws Exception {
+        URI uri = serve(n -> n == 0
+                ? "HTTP/1.1 429 Too Many Requests\r\nretry-after: 37\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n", Integer.MAX_VALUE);
+        try (KeepAliveConnection connection = new KeepAliveConnection(uri)) {
+            assertEquals(429, connection.post("/v1/register", Map.of(), body(0)));
+            assertEquals("37", connection.retryAfter());
+            assertEquals(202, connection.post("/v1/register", Map.of(), body(1)));
+            assertEquals(null, connection.retryAfter());
+        }
+    }
+
+    @Test
     void readsAnswersWithALengthAndChunkedOnesOnOneConnection() throws Exception {
         URI uri = serve(n -> switch (n % 2) {
             case 0 -> "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}";
