@@ -48,9 +48,13 @@ import javax.sql.DataSource;
 public final class IngestBenchmark {
 
     private static final int ACCEPTED = 202;
-    private static final double TARGET_THROUGHPUT = 1500;
-    private static final double TARGET_SHARE_OF_JDBC = 0.5;
-    private static final Duration TARGET_P99_PACED = Duration.ofMillis(50);
+    private static final double TARGET_THROUGHPUT = 2000;
+    private static final double TARGET_SHARE_OF_JDBC = 0.9;
+    private static final Duration TARGET_P99_PACED = Duration.ofMillis(20);
+    /** The server's and PostgreSQL's CPU together, per accepted snapshot. */
+    private static final double TARGET_CPU_MILLIS_PER_SNAPSHOT = 0.5;
+    /** The JDBC batched ceiling: two writers, as the server's group commit has. */
+    private static final int BATCH_WRITERS = 2;
     /**
      * Before every measured slice but the server's first: a JDBC driver and PostgreSQL are at full
      * speed within seconds, and so is a server that was warmed up and then idle for a slice.
@@ -167,21 +171,25 @@ public final class IngestBenchmark {
         Map<UUID, Long> rowIds = rowIds(server.dataSource());
         List<Measured> serverRounds = new ArrayList<>();
         List<Measured> jdbcRounds = new ArrayList<>();
+        List<Measured> batchedRounds = new ArrayList<>();
         try (JdbcConnections jdbcConnections = JdbcConnections.open(server.dataSource(), shares.size())) {
             for (int round = 1; round <= options.rounds(); round++) {
                 serverRounds.add(closedLoop("full load, round " + round, round == 1 ? options.warmup() : SLICE_WARMUP,
                         slice, shares, worker -> instance -> instance.sendSnapshot(connections.get(worker)), serverParts));
                 jdbcRounds.add(closedLoop("JDBC only, round " + round, round == 1 ? JDBC_FIRST_WARMUP : SLICE_WARMUP,
                         slice, shares, worker -> jdbcStep(jdbcConnections.get(worker), rowIds), jdbcParts));
+                batchedRounds.add(batchedLoop("JDBC batched, round " + round, SLICE_WARMUP, slice, shares,
+                        jdbcConnections, rowIds, jdbcParts));
             }
         }
         Measured fullLoad = Measured.sum(serverRounds);
         Measured jdbc = Measured.sum(jdbcRounds);
+        Measured batched = Measured.sum(batchedRounds);
 
         say(String.format("Paced: %d snapshots/s for %d s", options.rate(), options.pacedDuration().toSeconds()));
         Measured paced = paced(shares, connections);
 
-        print(fullLoad, paced, verifications, jdbc, roundShares(serverRounds, jdbcRounds), postgresSettings);
+        print(fullLoad, paced, verifications, jdbc, batched, roundShares(serverRounds, jdbcRounds), postgresSettings);
     }
 
     private List<SimulatedInstance> register(URI server) throws Exception {
@@ -229,6 +237,72 @@ public final class IngestBenchmark {
                         long sent = System.nanoTime();
                         if (send(step, share.get(i), sent, sent < measureFrom ? warmingUp : measured)) {
                             progress.accepted();
+                        }
+                    }
+                    return measured;
+                }));
+            }
+            sleepUntil(measureFrom);
+            CpuMeter cpu = CpuMeter.start(parts);
+            sleepUntil(measureUntil);
+            Map<String, Double> cores = cpu.stop();
+            return new Measured(collect(running, measureUntil), measure, cores);
+        }
+    }
+
+    /**
+     * The same statement written as the server's group commit writes it, without the server: two
+     * writers, each with half the instances, store batches of half the workers' count (what waits when
+     * every worker has a snapshot in flight), one transaction and one commit per batch. Every snapshot of
+     * a batch gets the batch's latency.
+     */
+    private Measured batchedLoop(String phase, Duration warmup, Duration measure, List<List<SimulatedInstance>> shares,
+                                 JdbcConnections connections, Map<UUID, Long> rowIds, List<CpuMeter.Part> parts)
+            throws Exception {
+        int batchSize = Math.max(1, shares.size() / BATCH_WRITERS);
+        List<List<SimulatedInstance>> own = new ArrayList<>();
+        for (int writer = 0; writer < BATCH_WRITERS; writer++) {
+            own.add(new ArrayList<>());
+        }
+        int next = 0;
+        for (List<SimulatedInstance> share : shares) {
+            for (SimulatedInstance instance : share) {
+                own.get(next++ % BATCH_WRITERS).add(instance);
+            }
+        }
+        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long measureUntil = measureFrom + measure.toNanos();
+        try (Progress progress = new Progress(phase, measureFrom)) {
+            List<Future<Tally>> running = new ArrayList<>();
+            for (int writer = 0; writer < BATCH_WRITERS; writer++) {
+                List<SimulatedInstance> mine = own.get(writer);
+                Connection connection = connections.get(writer);
+                running.add(workers.submit(() -> {
+                    Tally warmingUp = new Tally();
+                    Tally measured = new Tally();
+                    int i = 0;
+                    while (System.nanoTime() < measureUntil) {
+                        long sent = System.nanoTime();
+                        Tally tally = sent < measureFrom ? warmingUp : measured;
+                        List<DirectSnapshotStore.Write> batch = new ArrayList<>(batchSize);
+                        for (int k = 0; k < Math.min(batchSize, mine.size()); k++, i = (i + 1) % mine.size()) {
+                            SimulatedInstance instance = mine.get(i);
+                            batch.add(new DirectSnapshotStore.Write(rowIds.get(instance.instanceId()), Instant.now(),
+                                    instance.nextTimestamp(), instance.nextMetrics().toString()));
+                        }
+                        try {
+                            int stored = DirectSnapshotStore.storeBatch(connection, batch);
+                            long latency = System.nanoTime() - sent;
+                            for (int k = 0; k < batch.size(); k++) {
+                                if (k < stored) {
+                                    tally.accepted(latency);
+                                    progress.accepted();
+                                } else {
+                                    tally.answered(409);
+                                }
+                            }
+                        } catch (SQLException e) {
+                            tally.failed(e);
                         }
                     }
                     return measured;
@@ -383,7 +457,8 @@ public final class IngestBenchmark {
         return verified;
     }
 
-    private void print(Measured fullLoad, Measured paced, double verifications, Measured jdbc, List<Double> roundShares,
+    private void print(Measured fullLoad, Measured paced, double verifications, Measured jdbc, Measured batched,
+                       List<Double> roundShares,
                        String postgresSettings) {
         double share = fullLoad.acceptedPerSecond() / jdbc.acceptedPerSecond();
         Duration pacedP99 = paced.tally().percentile(99);
@@ -414,15 +489,28 @@ public final class IngestBenchmark {
                 String.format(Locale.ROOT, ">= %.0f %%", 100 * TARGET_SHARE_OF_JDBC), verdict(share >= TARGET_SHARE_OF_JDBC));
         row("Server / JDBC-only, round by round", roundShares.stream()
                 .map(round -> String.format(Locale.ROOT, "%.0f %%", 100 * round)).collect(Collectors.joining(", ")), "", "");
+        row(String.format(Locale.ROOT, "JDBC batched snapshots/s, %d x %d per commit", BATCH_WRITERS,
+                Math.max(1, options.concurrency() / BATCH_WRITERS)), perSecond(batched.acceptedPerSecond()), "", "");
+        row("Server / JDBC batched", String.format(Locale.ROOT, "%.0f %%",
+                100 * fullLoad.acceptedPerSecond() / batched.acceptedPerSecond()), "", "");
+        double cpuPerSnapshot = fullLoad.acceptedPerSecond() == 0 ? Double.NaN
+                : 1000 * (fullLoad.cores().getOrDefault("server", 0.0) + fullLoad.cores().getOrDefault("PostgreSQL", 0.0))
+                        / fullLoad.acceptedPerSecond();
+        row("CPU per snapshot, server + PostgreSQL, full load", String.format(Locale.ROOT, "%.2f ms", cpuPerSnapshot),
+                String.format(Locale.ROOT, "<= %.1f ms", TARGET_CPU_MILLIS_PER_SNAPSHOT),
+                verdict(cpuPerSnapshot <= TARGET_CPU_MILLIS_PER_SNAPSHOT));
         row("Snapshots not accepted (full load + paced)", Integer.toString(notAccepted), "0", verdict(notAccepted == 0));
         System.out.println(line);
         System.out.println("CPU, full load:  " + cores(fullLoad));
         System.out.println("CPU, JDBC only:  " + cores(jdbc));
+        System.out.println("CPU, JDBC batched: " + cores(batched));
         System.out.println("Bound, full load: " + bound(fullLoad));
         System.out.println("Bound, JDBC only: " + bound(jdbc));
+        System.out.println("Bound, JDBC batched: " + bound(batched));
         details("full load", fullLoad.tally());
         details("paced", paced.tally());
         details("JDBC only", jdbc.tally());
+        details("JDBC batched", batched.tally());
     }
 
     /** Each round's server throughput over the JDBC-only throughput of the same round. */

@@ -85,6 +85,7 @@ class JmxIT {
         try (JMXConnector jmx = JmxTestSession.connect(OPERATOR, OPERATOR_PASSWORD)) {
             IngestStatsMXBean ingest = proxy(jmx, JmxRegistration.INGEST, IngestStatsMXBean.class);
             Map<String, Long> acceptedBefore = ingest.getAcceptedCounts();
+            long batchesBefore = ingest.getSnapshotBatches();
             long badSignaturesBefore = ingest.getRefusedCounts().get("bad_signature");
 
             ShmClient client = activeClient();
@@ -104,6 +105,9 @@ class JmxIT {
             assertTrue(ingest.getSnapshotsPerSecond() >= 2 / 60.0, "rate: " + ingest.getSnapshotsPerSecond());
             assertEquals(0, ingest.getFailedCount());
             assertNull(ingest.getLastFailure(), "no 500 yet");
+            // Sent one after the other: each snapshot in a batch of its own.
+            assertEquals(batchesBefore + 2, ingest.getSnapshotBatches());
+            assertTrue(ingest.getSnapshotsPerBatch() >= 1, "snapshots per batch: " + ingest.getSnapshotsPerBatch());
 
             // What a generic client such as jconsole receives: open types only, no class of the server.
             Object raw = jmx.getMBeanServerConnection().getAttribute(JmxRegistration.INGEST, "AcceptedCounts");

@@ -2,7 +2,7 @@ package io.shm.ingest.boundary;
 
 import io.shm.ingest.control.ClientTimestamps;
 import io.shm.ingest.control.IngestLimits;
-import io.shm.ingest.control.SnapshotStore;
+import io.shm.ingest.control.SnapshotWriter;
 import io.shm.instance.entity.SignedInstance;
 import io.shm.platform.IngestStats;
 import io.shm.platform.JsonSupport;
@@ -38,7 +38,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed. The body must name the
+ * {@code POST /v1/snapshot}: signed; 202 once the snapshot is committed (with those of concurrent
+ * requests: {@link SnapshotWriter}). The body must name the
  * signer, be later than the instance's last accepted snapshot, not be from the future, and not be
  * older than the retention of raw snapshots nor than 2000.
  */
@@ -61,7 +62,7 @@ public class SnapshotResource {
     RateLimiter rateLimiter;
 
     @Inject
-    SnapshotStore store;
+    SnapshotWriter writer;
 
     @Inject
     IngestStats stats;
@@ -126,7 +127,7 @@ public class SnapshotResource {
                 && timestamp.isBefore(now.minus(Duration.ofDays(retention.days())))) {
             throw new RefusedException(Refusal.STALE_SNAPSHOT, "raw snapshots are kept " + retention.days() + " days");
         }
-        store.store(signer, now, timestamp, metrics.asJsonObject());
+        writer.write(signer, now, timestamp, metrics.asJsonObject());
         stats.accepted(IngestStats.Accepted.SNAPSHOT);
         return Response.accepted(RECEIVED).type(MediaType.APPLICATION_JSON_TYPE).build();
     }

@@ -122,11 +122,17 @@ public class SnapshotStore {
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void store(SignedInstance signer, Instant receivedAt, Instant clientTimestamp, JsonObject metrics)
             throws SQLException {
+        store(signer, receivedAt, clientTimestamp, metrics.toString());
+    }
+
+    /** As {@link #store(SignedInstance, Instant, Instant, JsonObject)}, the metrics already serialized. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public void store(SignedInstance signer, Instant receivedAt, Instant clientTimestamp, String metricsJson)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             int stored;
             try (PreparedStatement statement = connection.prepareStatement(STORE)) {
-                bind(statement, signer.rowId(), receivedAt, clientTimestamp, metrics.toString(),
-                        new Settings(maxKeys, activeDays, confirmSeconds));
+                bind(statement, signer.rowId(), receivedAt, clientTimestamp, metricsJson, settings());
                 stored = statement.executeUpdate();
             }
             if (stored != BUCKETS) {
@@ -169,7 +175,13 @@ public class SnapshotStore {
         statement.setString(p, metricsJson);
     }
 
-    private RefusedException refusalFor(Connection connection, SignedInstance signer) throws SQLException {
+    /** The configuration that bounds what {@link #STORE} writes. */
+    Settings settings() {
+        return new Settings(maxKeys, activeDays, confirmSeconds);
+    }
+
+    /** Why {@link #STORE} stored nothing for this signer: unknown or revoked (evicted from the key cache), else a replay. */
+    RefusedException refusalFor(Connection connection, SignedInstance signer) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT status FROM instance WHERE id = ?")) {
             statement.setLong(1, signer.rowId());
             try (ResultSet row = statement.executeQuery()) {

@@ -1,5 +1,6 @@
 package io.shm.monitoring.boundary;
 
+import io.shm.ingest.control.SnapshotWriter;
 import io.shm.platform.IngestStats;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -12,6 +13,9 @@ public class IngestStatsJmx implements IngestStatsMXBean {
 
     @Inject
     IngestStats stats;
+
+    @Inject
+    SnapshotWriter writer;
 
     @Override
     public Map<String, Long> getAcceptedCounts() {
@@ -40,6 +44,17 @@ public class IngestStatsJmx implements IngestStatsMXBean {
     @Override
     public long getSnapshotsLastMinute() {
         return stats.snapshotsInLastMinute();
+    }
+
+    @Override
+    public long getSnapshotBatches() {
+        return writer.batches();
+    }
+
+    @Override
+    public double getSnapshotsPerBatch() {
+        long batches = writer.batches();
+        return batches == 0 ? 0 : (double) writer.batchedSnapshots() / batches;
     }
 
     @Override

@@ -23,6 +23,12 @@ public interface IngestStatsMXBean {
 
     long getSnapshotsLastMinute();
 
+    /** Transactions that stored snapshots together (group commit, {@code SHM_INGEST_BATCH_DELAY_MS}); 0 with batching off. */
+    long getSnapshotBatches();
+
+    /** Snapshots per batch on average since deployment: about 1 under light load, more under heavy load; 0 before the first. */
+    double getSnapshotsPerBatch();
+
     /** The latest 500, or null when there has been none since deployment. */
     LastFailure getLastFailure();
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@link SnapshotStore}'s statement, bound the same way, over a plain JDBC connection: what the
@@ -26,6 +27,38 @@ public final class DirectSnapshotStore {
         try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
             SnapshotStore.bind(statement, rowId, receivedAt, clientTimestamp, metricsJson, SnapshotStore.Settings.DEFAULTS);
             return statement.executeUpdate() == SnapshotStore.BUCKETS;
+        }
+    }
+
+    /** One snapshot to store with others: the instance's row id, its timestamps and metrics. */
+    public record Write(long rowId, Instant receivedAt, Instant clientTimestamp, String metricsJson) {
+    }
+
+    /**
+     * Stores the snapshots in one transaction, the statements pipelined, as the server's group commit
+     * ({@link SnapshotWriter}) writes a batch.
+     *
+     * @return how many were stored
+     */
+    public static int storeBatch(Connection connection, List<Write> writes) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
+            for (Write write : writes) {
+                SnapshotStore.bind(statement, write.rowId(), write.receivedAt(), write.clientTimestamp(),
+                        write.metricsJson(), SnapshotStore.Settings.DEFAULTS);
+                statement.addBatch();
+            }
+            int stored = 0;
+            for (int count : statement.executeBatch()) {
+                stored += count == SnapshotStore.BUCKETS ? 1 : 0;
+            }
+            connection.commit();
+            return stored;
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 }
