@@ -242,12 +242,18 @@ public final class IngestBenchmark {
                     return measured;
                 }));
             }
-            sleepUntil(measureFrom);
-            CpuMeter cpu = CpuMeter.start(parts);
-            sleepUntil(measureUntil);
-            Map<String, Double> cores = cpu.stop();
-            return new Measured(collect(running, measureUntil), measure, cores);
+            return measured(running, measureFrom, measureUntil, measure, parts);
         }
+    }
+
+    /** The CPU of the parts while the workers measure, and what they measured once they are done. */
+    private static Measured measured(List<Future<Tally>> running, long measureFrom, long measureUntil, Duration measure,
+                                     List<CpuMeter.Part> parts) throws Exception {
+        sleepUntil(measureFrom);
+        CpuMeter cpu = CpuMeter.start(parts);
+        sleepUntil(measureUntil);
+        Map<String, Double> cores = cpu.stop();
+        return new Measured(collect(running, measureUntil), measure, cores);
     }
 
     /**
@@ -308,11 +314,7 @@ public final class IngestBenchmark {
                     return measured;
                 }));
             }
-            sleepUntil(measureFrom);
-            CpuMeter cpu = CpuMeter.start(parts);
-            sleepUntil(measureUntil);
-            Map<String, Double> cores = cpu.stop();
-            return new Measured(collect(running, measureUntil), measure, cores);
+            return measured(running, measureFrom, measureUntil, measure, parts);
         }
     }
 
