@@ -1,7 +1,9 @@
 package io.shm.launcher;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
@@ -45,6 +47,39 @@ final class Console {
         if (logging) {
             Logger.getLogger(LOGGER).log(Level.SEVERE, reason, cause);
         }
+    }
+
+    /**
+     * A stream whose lines go to the log file only (as records of {@code logger}), each once it ends (or
+     * on {@code flush}): for what a platform prints on {@code System.out} once it no longer captures it,
+     * while it stops.
+     */
+    static PrintStream logOnly(String logger) {
+        Logger target = Logger.getLogger(logger);
+        return new PrintStream(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    flushLine();
+                } else if (b != '\r') {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public synchronized void flush() {
+                flushLine();
+            }
+
+            private void flushLine() {
+                if (line.size() > 0) {
+                    target.info(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                }
+            }
+        }, false, StandardCharsets.UTF_8);
     }
 
     static synchronized void print(String message) {

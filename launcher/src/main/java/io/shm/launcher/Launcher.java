@@ -349,6 +349,11 @@ public final class Launcher {
         stopping = true;
         if (payara != null) {
             Console.print("Stopping the server");
+            if (Console.logging) {
+                // Payara gives System.out back while it stops and prints a line of its own there
+                // (JdbcRuntimeExtension's resource list): it goes to the log (while the log is still open), not the console.
+                System.setOut(Console.logOnly("javax.enterprise.logging.stdout"));
+            }
             try {
                 payara.shutdown();
             } catch (Exception e) {

@@ -243,12 +243,15 @@ public class SnapshotWriter {
             }
             batches.incrementAndGet();
             batched.addAndGet(batch.size());
+            // The stored ones first: a failure while finding why another was refused must not answer them 503.
             for (int i = 0; i < batch.size(); i++) {
-                Write write = batch.get(i);
                 if (stored[i] == SnapshotStore.BUCKETS) {
-                    write.outcome().complete(null);
-                } else {
-                    write.outcome().completeExceptionally(store.refusalFor(connection, write.signer()));
+                    batch.get(i).outcome().complete(null);
+                }
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (stored[i] != SnapshotStore.BUCKETS) {
+                    batch.get(i).outcome().completeExceptionally(store.refusalFor(connection, batch.get(i).signer()));
                 }
             }
         } catch (SQLException e) {
