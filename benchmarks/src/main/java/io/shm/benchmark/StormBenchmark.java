@@ -159,7 +159,7 @@ public final class StormBenchmark {
         try (KeepAliveConnection connection = new KeepAliveConnection(server)) {
             while (!Thread.currentThread().isInterrupted()) {
                 Task task = due.take();
-                if (task.step == Step.REGISTER) {
+                if (task.step == Step.REGISTER && !task.refusedOnce) {
                     started.incrementAndGet();
                 }
                 send(connection, task);

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Group commit on a deployment whose batches are written when three snapshots wait (or five seconds
- * after the first): what a batch answers when one of its snapshots is a replay, when its commit fails
- * and when PostgreSQL stops while it runs. The ordering and durability of batches under load are
+ * after the first): what a batch answers when one of its snapshots is a replay, when the database
+ * refuses one of its statements, when its commit fails and when PostgreSQL stops while it runs. The ordering and durability of batches under load are
  * {@link IngestConcurrencyIT}'s, on the default batching.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -47,6 +47,8 @@ class IngestBatchIT {
     private static final String FAIL_COMMIT = "fail_commit";
     /** A snapshot reporting this key keeps its batch's statement running for a minute. */
     private static final String SLOW = "slow_statement";
+    /** A snapshot reporting this key is refused by the database when its statement runs. */
+    private static final String REFUSED_VALUE = "refused_value";
 
     @Deployment(testable = false)
     @TargetsContainer("payara-micro-batching")
@@ -66,8 +68,10 @@ class IngestBatchIT {
         TestDatabase.get().start();
         Rows.update("DROP TRIGGER IF EXISTS shm_test_fail_commit ON instance");
         Rows.update("DROP TRIGGER IF EXISTS shm_test_slow ON instance");
+        Rows.update("DROP TRIGGER IF EXISTS shm_test_refuse_value ON instance");
         Rows.update("DROP FUNCTION IF EXISTS shm_test_fail_commit()");
         Rows.update("DROP FUNCTION IF EXISTS shm_test_slow()");
+        Rows.update("DROP FUNCTION IF EXISTS shm_test_refuse_value()");
     }
 
     @Test
@@ -139,6 +143,29 @@ class IngestBatchIT {
         for (ShmClient client : clients) {
             assertEquals(1, Rows.snapshotsOf(client.identity().instanceId()));
         }
+    }
+
+    @Test
+    void aStatementTheDatabaseRefusesFailsOnlyItsOwnSnapshotAndTheRestOfTheBatchIsStored() throws Exception {
+        // A value refused when its statement runs (class 22, as an out-of-range number would be): the
+        // batch is rolled back and written again one by one.
+        Rows.update("""
+                CREATE FUNCTION shm_test_refuse_value() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'the test refuses this value' USING ERRCODE = '22023';
+                END $$""");
+        Rows.update("CREATE TRIGGER shm_test_refuse_value BEFORE UPDATE ON instance FOR EACH ROW"
+                + " WHEN (NEW.metrics ->> '" + REFUSED_VALUE + "' IS NOT NULL) EXECUTE FUNCTION shm_test_refuse_value()");
+        List<ShmClient> clients = List.of(activeClient(base, "Batch", "1.0.0"), activeClient(base, "Batch", "1.0.0"),
+                activeClient(base, "Batch", "1.0.0"));
+        List<Integer> statuses = statuses(List.of(
+                () -> clients.get(0).snapshot(start.plusSeconds(1), metrics("n", 1)),
+                () -> clients.get(1).snapshot(start.plusSeconds(1), metrics(REFUSED_VALUE, 1)),
+                () -> clients.get(2).snapshot(start.plusSeconds(1), metrics("n", 1))));
+        assertEquals(List.of(202, 400, 202), statuses, "the refused value is the client's, the others are stored");
+        assertEquals(1, Rows.snapshotsOf(clients.get(0).identity().instanceId()));
+        assertEquals(0, Rows.snapshotsOf(clients.get(1).identity().instanceId()));
+        assertEquals(1, Rows.snapshotsOf(clients.get(2).identity().instanceId()));
     }
 
     @Test

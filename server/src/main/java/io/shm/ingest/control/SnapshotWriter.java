@@ -212,50 +212,70 @@ public class SnapshotWriter {
         // Stable: the writes of one instance keep their order of arrival.
         List<Write> batch = new ArrayList<>(arrived);
         batch.sort(Comparator.comparingLong(write -> write.signer().rowId()));
-        SnapshotStore.Settings settings = store.settings();
-        int[] stored;
+        boolean written;
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                try {
-                    stored = execute(connection, batch, settings);
-                } catch (SQLException statementFailed) {
-                    connection.rollback();
-                    if (connectionLost(statementFailed)) {
-                        fail(batch, statementFailed);
-                        return;
-                    }
-                    LOG.log(Level.FINE, "A statement of the batch failed: its snapshots are written one by one", statementFailed);
-                    one(batch);
-                    return;
-                }
-                try {
-                    connection.commit();
-                } catch (SQLException commitFailed) {
-                    fail(batch, new SQLTransientConnectionException("the batch's commit failed: " + commitFailed.getMessage(),
-                            COMMIT_FAILED, commitFailed));
-                    return;
-                }
-            } finally {
-                if (!connection.isClosed() && !connection.getAutoCommit()) {
-                    connection.setAutoCommit(true);
-                }
-            }
-            batches.incrementAndGet();
-            batched.addAndGet(batch.size());
-            // The stored ones first: a failure while finding why another was refused must not answer them 503.
-            for (int i = 0; i < batch.size(); i++) {
-                if (stored[i] == SnapshotStore.BUCKETS) {
-                    batch.get(i).outcome().complete(null);
-                }
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                if (stored[i] != SnapshotStore.BUCKETS) {
-                    batch.get(i).outcome().completeExceptionally(store.refusalFor(connection, batch.get(i).signer()));
-                }
-            }
+            written = commit(connection, batch);
         } catch (SQLException e) {
             fail(batch, e);
+            return;
+        }
+        if (!written) {
+            // The batch's connection is back in the pool: each snapshot takes one of its own.
+            one(batch);
+        }
+    }
+
+    /**
+     * Writes the batch in one transaction and answers its requests.
+     *
+     * @return false when a statement failed and the batch was rolled back, nothing answered: to be written one by one
+     * @throws SQLException when the connection is lost or the commit failed: every request of the batch gets 503
+     */
+    private boolean commit(Connection connection, List<Write> batch) throws SQLException {
+        int[] stored;
+        connection.setAutoCommit(false);
+        try {
+            try {
+                stored = execute(connection, batch, store.settings());
+            } catch (SQLException statementFailed) {
+                if (connectionLost(statementFailed)) {
+                    throw statementFailed;
+                }
+                connection.rollback();
+                LOG.log(Level.FINE, "A statement of the batch failed: its snapshots are written one by one", statementFailed);
+                return false;
+            }
+            try {
+                connection.commit();
+            } catch (SQLException commitFailed) {
+                throw new SQLTransientConnectionException("the batch's commit failed: " + commitFailed.getMessage(),
+                        COMMIT_FAILED, commitFailed);
+            }
+        } finally {
+            autoCommitAgain(connection);
+        }
+        batches.incrementAndGet();
+        batched.addAndGet(batch.size());
+        // The stored ones first: a failure while finding why another was refused must not answer them 503.
+        for (int i = 0; i < batch.size(); i++) {
+            if (stored[i] == SnapshotStore.BUCKETS) {
+                batch.get(i).outcome().complete(null);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (stored[i] != SnapshotStore.BUCKETS) {
+                batch.get(i).outcome().completeExceptionally(store.refusalFor(connection, batch.get(i).signer()));
+            }
+        }
+        return true;
+    }
+
+    /** The pool hands connections out in auto-commit; one that cannot take it any more fails its next validation. */
+    private static void autoCommitAgain(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException lost) {
+            LOG.log(Level.FINE, "A batch's connection could not return to auto-commit", lost);
         }
     }
 
