@@ -1,6 +1,7 @@
 package io.shm.benchmark;
 
 import io.shm.ingest.control.DirectSnapshotStore;
+import io.shm.ingest.control.SnapshotStore;
 import io.shm.signature.control.Ed25519Verifier;
 import io.shm.signature.control.PublicKeys;
 import io.shm.signature.control.VerificationKey;
@@ -290,10 +291,10 @@ public final class IngestBenchmark {
                     while (System.nanoTime() < measureUntil) {
                         long sent = System.nanoTime();
                         Tally tally = sent < measureFrom ? warmingUp : measured;
-                        List<DirectSnapshotStore.Write> batch = new ArrayList<>(batchSize);
+                        List<SnapshotStore.Row> batch = new ArrayList<>(batchSize);
                         for (int k = 0; k < Math.min(batchSize, mine.size()); k++, i = (i + 1) % mine.size()) {
                             SimulatedInstance instance = mine.get(i);
-                            batch.add(new DirectSnapshotStore.Write(rowIds.get(instance.instanceId()), Instant.now(),
+                            batch.add(new SnapshotStore.Row(rowIds.get(instance.instanceId()), Instant.now(),
                                     instance.nextTimestamp(), instance.nextMetrics().toString()));
                         }
                         try {

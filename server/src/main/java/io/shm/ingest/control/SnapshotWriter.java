@@ -10,13 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,19 +32,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Group commit for accepted snapshots: concurrent requests are written together. A request, once its
  * checks passed, hands its write to the writers and waits; a writer takes the first write waiting,
  * collects the others that arrive within {@code SHM_INGEST_BATCH_DELAY_MS} (2 ms by default) up to
- * {@code SHM_INGEST_BATCH_SIZE} (64), runs {@link SnapshotStore#STORE} for each in one transaction on one
- * connection (the statements pipelined in one round trip) and commits once: one WAL flush, one pool
- * checkout and validation for the whole batch instead of one per snapshot. Only then does each request
- * get its answer: 202 for a stored snapshot, the refusal of one the statement did not store (a replay,
- * including one that lost to a later snapshot of the same instance earlier in the batch; a revoked or
- * unknown instance), 503 for every request of a batch whose commit failed. A delay of 0 turns batching
- * off: each request writes its own snapshot in its own transaction.
+ * {@code SHM_INGEST_BATCH_SIZE} (64), writes them with one {@link SnapshotStore#STORE} statement (or
+ * one per snapshot an instance has in the batch beyond its first) in one transaction, and commits once:
+ * one WAL flush, one pool checkout and validation, one statement to plan and start for the whole batch
+ * instead of one each per snapshot. Only then does each request get its answer: 202 for a stored
+ * snapshot, the refusal of one the statement did not store (a replay, including one that lost to a
+ * later snapshot of the same instance earlier in the batch; a revoked or unknown instance), 503 for
+ * every request of a batch whose commit failed. A delay of 0 turns batching off: each request writes
+ * its own snapshot in its own transaction.
  *
- * <p>Order and the replay rule per instance are those of single writes: the statements of a batch run
- * in the order the requests arrived, and each sees the ones before it. Two writers (one collects while
- * the other writes) lock instances in the order of their row ids, so that two batches never wait for each
- * other in a cycle. A statement that fails (a value the database refuses, a deadlock with another job)
- * rolls the batch back, and its snapshots are then written one by one, each with its own outcome.
+ * <p>Order and the replay rule per instance are those of single writes: an instance's snapshots in a
+ * batch are written in the order their requests arrived, each seeing the ones before
+ * ({@link SnapshotStore#rounds}). Two writers (one collects while the other writes) lock instances in
+ * the order of their row ids, so that two batches never wait for each other in a cycle. A statement
+ * that fails (a value the database refuses, a deadlock with another job) rolls the batch back, and its
+ * snapshots are then written one by one, each with its own outcome.
  *
  * <p>The writers are threads of the platform's {@link ManagedThreadFactory}, started with the first
  * snapshot and stopped with the application; the requests wait on their own threads (bounded, see
@@ -88,8 +89,7 @@ public class SnapshotWriter {
     private volatile boolean stopped;
 
     /** A snapshot waiting for its batch, and its outcome: stored, or the refusal or failure to answer with. */
-    record Write(SignedInstance signer, Instant receivedAt, Instant clientTimestamp, String metricsJson,
-                 CompletableFuture<Void> outcome) {
+    record Write(SignedInstance signer, SnapshotStore.Row row, CompletableFuture<Void> outcome) {
     }
 
     /**
@@ -105,7 +105,8 @@ public class SnapshotWriter {
             return;
         }
         startWriters();
-        Write write = new Write(signer, receivedAt, clientTimestamp, metrics.toString(), new CompletableFuture<>());
+        Write write = new Write(signer, new SnapshotStore.Row(signer.rowId(), receivedAt, clientTimestamp, metrics.toString()),
+                new CompletableFuture<>());
         waiting.add(write);
         if (stopped) {
             fail(List.of(write), new SQLTransientConnectionException("the server is stopping", "57P01"));
@@ -208,10 +209,7 @@ public class SnapshotWriter {
         return batch;
     }
 
-    void write(List<Write> arrived) {
-        // Stable: the writes of one instance keep their order of arrival.
-        List<Write> batch = new ArrayList<>(arrived);
-        batch.sort(Comparator.comparingLong(write -> write.signer().rowId()));
+    void write(List<Write> batch) {
         boolean written;
         try (Connection connection = dataSource.getConnection()) {
             written = commit(connection, batch);
@@ -232,11 +230,18 @@ public class SnapshotWriter {
      * @throws SQLException when the connection is lost or the commit failed: every request of the batch gets 503
      */
     private boolean commit(Connection connection, List<Write> batch) throws SQLException {
-        int[] stored;
+        List<Write> stored = new ArrayList<>(batch.size());
+        List<Write> refused = new ArrayList<>();
         connection.setAutoCommit(false);
         try {
             try {
-                stored = execute(connection, batch, store.settings());
+                SnapshotStore.Settings settings = store.settings();
+                for (List<Write> round : SnapshotStore.rounds(batch, write -> write.signer().rowId())) {
+                    Set<Long> written = SnapshotStore.execute(connection, round.stream().map(Write::row).toList(), settings);
+                    for (Write write : round) {
+                        (written.contains(write.signer().rowId()) ? stored : refused).add(write);
+                    }
+                }
             } catch (SQLException statementFailed) {
                 if (connectionLost(statementFailed)) {
                     throw statementFailed;
@@ -257,15 +262,9 @@ public class SnapshotWriter {
         batches.incrementAndGet();
         batched.addAndGet(batch.size());
         // The stored ones first: a failure while finding why another was refused must not answer them 503.
-        for (int i = 0; i < batch.size(); i++) {
-            if (stored[i] == SnapshotStore.BUCKETS) {
-                batch.get(i).outcome().complete(null);
-            }
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            if (stored[i] != SnapshotStore.BUCKETS) {
-                batch.get(i).outcome().completeExceptionally(store.refusalFor(connection, batch.get(i).signer()));
-            }
+        stored.forEach(write -> write.outcome().complete(null));
+        for (Write write : refused) {
+            write.outcome().completeExceptionally(store.refusalFor(connection, write.signer()));
         }
         return true;
     }
@@ -279,23 +278,11 @@ public class SnapshotWriter {
         }
     }
 
-    private static int[] execute(Connection connection, List<Write> batch, SnapshotStore.Settings settings)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
-            for (Write write : batch) {
-                SnapshotStore.bind(statement, write.signer().rowId(), write.receivedAt(), write.clientTimestamp(),
-                        write.metricsJson(), settings);
-                statement.addBatch();
-            }
-            return statement.executeBatch();
-        }
-    }
-
     /** After a failed statement: each snapshot in a transaction of its own, as without batching. */
     private void one(List<Write> batch) {
         for (Write write : batch) {
             try {
-                store.store(write.signer(), write.receivedAt(), write.clientTimestamp(), write.metricsJson());
+                store.store(write.signer(), write.row().receivedAt(), write.row().clientTimestamp(), write.row().metricsJson());
                 write.outcome().complete(null);
             } catch (SQLException | RuntimeException e) {
                 write.outcome().completeExceptionally(e);

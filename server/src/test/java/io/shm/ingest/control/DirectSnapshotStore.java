@@ -1,7 +1,6 @@
 package io.shm.ingest.control;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -24,33 +23,22 @@ public final class DirectSnapshotStore {
      */
     public static boolean store(Connection connection, long rowId, Instant receivedAt, Instant clientTimestamp,
                                 String metricsJson) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
-            SnapshotStore.bind(statement, rowId, receivedAt, clientTimestamp, metricsJson, SnapshotStore.Settings.DEFAULTS);
-            return statement.executeUpdate() == SnapshotStore.BUCKETS;
-        }
-    }
-
-    /** One snapshot to store with others: the instance's row id, its timestamps and metrics. */
-    public record Write(long rowId, Instant receivedAt, Instant clientTimestamp, String metricsJson) {
+        SnapshotStore.Row row = new SnapshotStore.Row(rowId, receivedAt, clientTimestamp, metricsJson);
+        return !SnapshotStore.execute(connection, List.of(row), SnapshotStore.Settings.DEFAULTS).isEmpty();
     }
 
     /**
-     * Stores the snapshots in one transaction, the statements pipelined, as the server's group commit
-     * ({@link SnapshotWriter}) writes a batch.
+     * Stores the snapshots in one transaction, as the server's group commit ({@link SnapshotWriter})
+     * writes a batch: one statement, or one per snapshot an instance has beyond its first.
      *
      * @return how many were stored
      */
-    public static int storeBatch(Connection connection, List<Write> writes) throws SQLException {
+    public static int storeBatch(Connection connection, List<SnapshotStore.Row> rows) throws SQLException {
         connection.setAutoCommit(false);
-        try (PreparedStatement statement = connection.prepareStatement(SnapshotStore.STORE)) {
-            for (Write write : writes) {
-                SnapshotStore.bind(statement, write.rowId(), write.receivedAt(), write.clientTimestamp(),
-                        write.metricsJson(), SnapshotStore.Settings.DEFAULTS);
-                statement.addBatch();
-            }
+        try {
             int stored = 0;
-            for (int count : statement.executeBatch()) {
-                stored += count == SnapshotStore.BUCKETS ? 1 : 0;
+            for (List<SnapshotStore.Row> round : SnapshotStore.rounds(rows, SnapshotStore.Row::rowId)) {
+                stored += SnapshotStore.execute(connection, round, SnapshotStore.Settings.DEFAULTS).size();
             }
             connection.commit();
             return stored;
