@@ -96,6 +96,33 @@ class AggregationIT {
     }
 
     @Test
+    void aBucketHoldsTheCurrentValuesOfTheKeysReportedWithinIt() throws Exception {
+        Fleet fleet = fleet();
+        UUID a = fleet.a().identity().instanceId();
+
+        // A reported sys_os in hour 0 only: its current metrics keep it, its hour-1 bucket does not.
+        assertEquals(json("{\"users\": 15, \"sys_os\": \"linux\"}"), json((String) Rows.instance(a).get("metrics_json")));
+        assertEquals(json("{\"users\": 12, \"sys_os\": \"linux\"}"), bucket(a, "h", h0));
+        assertEquals(json("{\"users\": 15}"), bucket(a, "h", h1));
+        assertEquals(json("{\"users\": 15, \"sys_os\": \"linux\"}"), bucket(a, "d", yesterday));
+        // C reported all its current keys at once: every bucket holds them all.
+        assertEquals(json("{\"users\": 100, \"only_c\": 7}"), bucket(fleet.c().identity().instanceId(), "h", h1));
+        assertEquals(json("{\"users\": 100, \"only_c\": 7}"), bucket(fleet.c().identity().instanceId(), "d", yesterday));
+    }
+
+    private static JsonObject bucket(UUID instanceId, String width, Instant start) {
+        return json((String) Rows.query("SELECT CAST(b.metrics AS text) AS metrics FROM instance_bucket b"
+                + " JOIN instance i ON i.id = b.instance_id WHERE i.instance_id = ? AND b.width = ? AND b.bucket_start = ?",
+                instanceId, width, java.sql.Timestamp.from(start)).get("metrics"));
+    }
+
+    private static JsonObject json(String text) {
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    @Test
     void aRunCoversUpToItsStartAndOnANewDatabaseLooksBackEightDays() throws Exception {
         Fleet fleet = fleet(); // received yesterday
         Rows.update("DELETE FROM rollup_coverage");
