@@ -111,13 +111,8 @@ class IngestBatchIT {
     @Test
     void aBatchWhoseCommitFailsAnswers503ToEveryRequestAndStoresNothing() throws Exception {
         // A serialization failure raised at the commit, as a real one would be: the batch's statements all ran.
-        Rows.update("""
-                CREATE FUNCTION shm_test_fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    RAISE EXCEPTION 'the test refuses this commit' USING ERRCODE = '40001';
-                END $$""");
-        Rows.update("CREATE CONSTRAINT TRIGGER shm_test_fail_commit AFTER UPDATE ON instance DEFERRABLE INITIALLY DEFERRED"
-                + " FOR EACH ROW WHEN (NEW.metrics ->> '" + FAIL_COMMIT + "' IS NOT NULL) EXECUTE FUNCTION shm_test_fail_commit()");
+        raiseOnMetric("shm_test_fail_commit", "CONSTRAINT TRIGGER shm_test_fail_commit AFTER UPDATE ON instance"
+                + " DEFERRABLE INITIALLY DEFERRED", FAIL_COMMIT, "40001");
         List<ShmClient> clients = List.of(activeClient(base, "Batch", "1.0.0"), activeClient(base, "Batch", "1.0.0"),
                 activeClient(base, "Batch", "1.0.0"));
         List<Callable<ShmResponse>> sends = List.of(
@@ -149,13 +144,7 @@ class IngestBatchIT {
     void aStatementTheDatabaseRefusesFailsOnlyItsOwnSnapshotAndTheRestOfTheBatchIsStored() throws Exception {
         // A value refused when its statement runs (class 22, as an out-of-range number would be): the
         // batch is rolled back and written again one by one.
-        Rows.update("""
-                CREATE FUNCTION shm_test_refuse_value() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    RAISE EXCEPTION 'the test refuses this value' USING ERRCODE = '22023';
-                END $$""");
-        Rows.update("CREATE TRIGGER shm_test_refuse_value BEFORE UPDATE ON instance FOR EACH ROW"
-                + " WHEN (NEW.metrics ->> '" + REFUSED_VALUE + "' IS NOT NULL) EXECUTE FUNCTION shm_test_refuse_value()");
+        raiseOnMetric("shm_test_refuse_value", "TRIGGER shm_test_refuse_value BEFORE UPDATE ON instance", REFUSED_VALUE, "22023");
         List<ShmClient> clients = List.of(activeClient(base, "Batch", "1.0.0"), activeClient(base, "Batch", "1.0.0"),
                 activeClient(base, "Batch", "1.0.0"));
         List<Integer> statuses = statuses(List.of(
@@ -221,5 +210,16 @@ class IngestBatchIT {
             answers.add(future.get(1, TimeUnit.MINUTES));
         }
         return answers;
+    }
+
+    /**
+     * A trigger {@code function} that raises {@code sqlState} for an instance row whose new metrics
+     * have {@code key}: {@code trigger} says when ("TRIGGER name BEFORE UPDATE ON instance"...).
+     */
+    private static void raiseOnMetric(String function, String trigger, String key, String sqlState) {
+        Rows.update("CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " RAISE EXCEPTION 'the test refuses this' USING ERRCODE = '" + sqlState + "'; END $$");
+        Rows.update("CREATE " + trigger + " FOR EACH ROW WHEN (NEW.metrics ->> '" + key + "' IS NOT NULL)"
+                + " EXECUTE FUNCTION " + function + "()");
     }
 }

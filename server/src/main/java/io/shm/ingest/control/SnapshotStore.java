@@ -189,7 +189,7 @@ public class SnapshotStore {
      * @return the row ids of the instances whose snapshot was stored; the others were not later than the
      *         instance's last accepted one, or their instance is revoked or unknown
      */
-    public static Set<Long> execute(Connection connection, List<Row> rows, Settings settings) throws SQLException {
+    static Set<Long> execute(Connection connection, List<Row> rows, Settings settings) throws SQLException {
         Set<Long> stored = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(STORE)) {
             bind(statement, rows, settings);
@@ -235,7 +235,7 @@ public class SnapshotStore {
      *
      * @param rowId the instance's row id of an item
      */
-    public static <T> List<List<T>> rounds(List<T> arrived, ToLongFunction<T> rowId) {
+    static <T> List<List<T>> rounds(List<T> arrived, ToLongFunction<T> rowId) {
         List<T> sorted = new ArrayList<>(arrived);
         // Stable: the snapshots of one instance keep their order of arrival.
         sorted.sort(Comparator.comparingLong(rowId));
